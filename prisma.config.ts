@@ -5,7 +5,11 @@ import { defineConfig } from 'prisma/config';
 // that the file exists, so point it at a stub that explains itself (see prisma/engine-stub.mjs).
 // Set PRISMA_REAL_ENGINE=1 where the real engine is installed.
 if (!process.env.PRISMA_SCHEMA_ENGINE_BINARY && process.env.PRISMA_REAL_ENGINE !== '1') {
-  process.env.PRISMA_SCHEMA_ENGINE_BINARY = path.join(import.meta.dirname, 'prisma', 'engine-stub.mjs');
+  process.env.PRISMA_SCHEMA_ENGINE_BINARY = path.join(
+    import.meta.dirname,
+    'prisma',
+    'engine-stub.mjs',
+  );
 }
 
 export default defineConfig({

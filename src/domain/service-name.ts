@@ -3,12 +3,7 @@
 export const SERVICE_NAME_MAX_LENGTH = 15;
 
 export type ServiceNameProblem =
-  | 'empty'
-  | 'too-long'
-  | 'invalid-character'
-  | 'no-letter'
-  | 'hyphen-at-edge'
-  | 'double-hyphen';
+  'empty' | 'too-long' | 'invalid-character' | 'no-letter' | 'hyphen-at-edge' | 'double-hyphen';
 
 const PROBLEM_MESSAGES: Record<ServiceNameProblem, string> = {
   empty: 'must not be empty',
