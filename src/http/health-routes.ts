@@ -1,0 +1,23 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HealthStatus } from './schemas/registry.js';
+
+/** Liveness (the process answers) and readiness (database reachable and registry loaded). */
+export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/health/live',
+    { schema: { tags: ['operations'], response: { 200: HealthStatus } } },
+    async () => ({ status: 'ok' }),
+  );
+
+  app.get(
+    '/health/ready',
+    { schema: { tags: ['operations'], response: { 200: HealthStatus, 503: HealthStatus } } },
+    async (_request, reply) => {
+      const registry = app.registry.ready;
+      const database = await app.database.isReachable();
+      const ok = registry && database;
+      if (!ok) reply.code(503).header('retry-after', '1');
+      return { status: ok ? 'ok' : 'unavailable', checks: { database, registry } };
+    },
+  );
+};

@@ -1,0 +1,88 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { RegistryNotReadyError } from '../registry/registry.js';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Sends an RFC 9457 problem: the one shape of every error answer. */
+export function sendProblem(
+  reply: FastifyReply,
+  status: number,
+  detail: string,
+  errors?: FieldError[],
+): FastifyReply {
+  return reply
+    .code(status)
+    .type('application/problem+json')
+    .send({
+      type: 'about:blank',
+      title: TITLES[status] ?? 'Error',
+      status,
+      detail,
+      instance: reply.request.url.split('?')[0],
+      ...(errors && errors.length > 0 ? { errors } : {}),
+    });
+}
+
+/** Fastify's validation errors, as field errors (`params/port` -> `port`). */
+function validationFieldErrors(error: FastifyError): FieldError[] {
+  return (error.validation ?? []).map((issue) => {
+    const path = issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    const missing = (issue.params as { missingProperty?: string }).missingProperty;
+    const extra = (issue.params as { additionalProperty?: string }).additionalProperty;
+    const field =
+      [path, missing ?? extra].filter(Boolean).join('.') || (error.validationContext ?? 'request');
+    const message = extra ? `unknown field "${extra}"` : (issue.message ?? 'is invalid');
+    return { field, message };
+  });
+}
+
+async function problemErrors(app: FastifyInstance): Promise<void> {
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
+    sendProblem(reply, 404, `no route for ${request.method} ${request.url.split('?')[0]}`),
+  );
+
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error.validation) {
+      return sendProblem(
+        reply,
+        400,
+        `invalid ${error.validationContext ?? 'request'}`,
+        validationFieldErrors(error),
+      );
+    }
+    if (error instanceof RegistryNotReadyError) {
+      reply.header('retry-after', '1');
+      return sendProblem(reply, 503, error.message);
+    }
+    const status = error.statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      return sendProblem(reply, status, error.message);
+    }
+    // Anything else is our fault: log it whole, answer without stack or SQL (SPEC.md section 7).
+    request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, 500, 'internal error; the request id is in the logs');
+  });
+}
+
+export default fp(problemErrors, { name: 'problem-errors' });
