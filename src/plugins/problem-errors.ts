@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { InvalidPortError } from '../domain/classification.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../registry/errors.js';
 import { RegistryNotReadyError } from '../registry/registry.js';
 
 export interface FieldError {
@@ -52,7 +54,13 @@ function validationFieldErrors(error: FastifyError): FieldError[] {
     const extra = (issue.params as { additionalProperty?: string }).additionalProperty;
     const field =
       [path, missing ?? extra].filter(Boolean).join('.') || (error.validationContext ?? 'request');
-    const message = extra ? `unknown field "${extra}"` : (issue.message ?? 'is invalid');
+    const title = (issue as { parentSchema?: { title?: unknown } }).parentSchema?.title;
+    // A pattern's own wording ("must match pattern ^(0|...") helps nobody; the schema's title says it.
+    const message = extra
+      ? `unknown field "${extra}"`
+      : issue.keyword === 'pattern' && typeof title === 'string'
+        ? `must be ${title}`
+        : (issue.message ?? 'is invalid');
     return { field, message };
   });
 }
@@ -70,6 +78,33 @@ async function problemErrors(app: FastifyInstance): Promise<void> {
         `invalid ${error.validationContext ?? 'request'}`,
         validationFieldErrors(error),
       );
+    }
+    if (error instanceof InvalidInputError) {
+      return sendProblem(
+        reply,
+        error.kind === 'unprocessable' ? 422 : 400,
+        error.message,
+        error.errors,
+      );
+    }
+    if (error instanceof InvalidPortError) {
+      return sendProblem(reply, 400, error.message, [
+        { field: error.field, message: error.reason },
+      ]);
+    }
+    if (error instanceof NotFoundError) return sendProblem(reply, 404, error.message);
+    if (error instanceof ConflictError) {
+      return reply
+        .code(409)
+        .type('application/problem+json')
+        .send({
+          type: 'about:blank',
+          title: 'Conflict',
+          status: 409,
+          detail: error.message,
+          instance: reply.request.url.split('?')[0],
+          ...(error.holder === undefined ? {} : { conflict: error.holder }),
+        });
     }
     if (error instanceof RegistryNotReadyError) {
       reply.header('retry-after', '1');

@@ -37,8 +37,18 @@ export class RegistryIndex {
   /** Entries covering each port (range entries appear under every port of the range). */
   private readonly byPort: (IndexedEntry[] | undefined)[];
   private readonly byName = new Map<string, IndexedEntry[]>();
+  /** Entries with ports, by start port: the order of window listings. */
+  private readonly byStart: IndexedEntry[];
+  private readonly widestSpan: number;
 
-  constructor(entries: readonly IndexedEntry[]) {
+  /**
+   * @param version identifies the content (same registry, same version, in every process):
+   *   the ETag of registry answers.
+   */
+  constructor(
+    entries: readonly IndexedEntry[],
+    readonly version = 'empty',
+  ) {
     this.entries = entries;
     this.byPort = new Array<IndexedEntry[] | undefined>(MAX_PORT + 1);
     for (const entry of entries) {
@@ -55,6 +65,30 @@ export class RegistryIndex {
       }
     }
     this.counts = countEntries(entries);
+    this.byStart = entries
+      .filter((entry) => entry.portStart !== null && entry.portEnd !== null)
+      .sort(
+        (a, b) =>
+          (a.portStart as number) - (b.portStart as number) ||
+          (a.portEnd as number) - (b.portEnd as number) ||
+          protocolOrder(a.protocol) - protocolOrder(b.protocol),
+      );
+    this.widestSpan = this.byStart.reduce(
+      (widest, entry) => Math.max(widest, (entry.portEnd as number) - (entry.portStart as number)),
+      0,
+    );
+  }
+
+  /** Entries whose ports overlap [from, to], by start port, then end port, then protocol. */
+  entriesInWindow(from: number, to: number): IndexedEntry[] {
+    const first = lowerBound(this.byStart, from - this.widestSpan);
+    const found: IndexedEntry[] = [];
+    for (let i = first; i < this.byStart.length; i += 1) {
+      const entry = this.byStart[i] as IndexedEntry;
+      if ((entry.portStart as number) > to) break;
+      if ((entry.portEnd as number) >= from) found.push(entry);
+    }
+    return found;
   }
 
   get size(): number {
@@ -117,6 +151,22 @@ export class RegistryIndex {
     }
     return free;
   }
+}
+
+function protocolOrder(protocol: Protocol | null): number {
+  return protocol === null ? PROTOCOLS.length : PROTOCOLS.indexOf(protocol);
+}
+
+/** The first index whose entry starts at or after `port` (entries sorted by start). */
+function lowerBound(entries: readonly IndexedEntry[], port: number): number {
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (((entries[middle] as IndexedEntry).portStart as number) < port) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /**

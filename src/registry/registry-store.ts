@@ -63,3 +63,12 @@ export async function loadRegistryEntries(db: pg.Pool | pg.PoolClient): Promise<
     source: row.source,
   }));
 }
+
+/** A digest of the whole registry's content: equal in every process that holds the same data. */
+export async function loadRegistryVersion(db: pg.Pool | pg.PoolClient): Promise<string> {
+  const { rows } = await db.query<{ version: string | null }>(
+    `SELECT md5(string_agg(entry_key || ':' || content_hash, ',' ORDER BY entry_key)) AS version
+       FROM registry_entries`,
+  );
+  return rows[0]?.version ?? 'empty';
+}

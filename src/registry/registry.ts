@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { bundleRecords, BUNDLE_SOURCE } from '../sources/bundle.js';
 import { RegistryIndex } from './registry-index.js';
-import { loadRegistryEntries } from './registry-store.js';
+import { loadRegistryEntries, loadRegistryVersion } from './registry-store.js';
 import { readRegistrySource, RegistrySourceError, type ReadOptions } from './registry-source.js';
 import { applySync, recordFailedSync, type SyncReport } from './sync.js';
 
@@ -68,11 +68,12 @@ export class Registry {
     this.reloading = (async () => {
       do {
         this.reloadAgain = false;
-        const [entries, lastSync] = await Promise.all([
+        const [entries, version, lastSync] = await Promise.all([
           loadRegistryEntries(this.pool),
+          loadRegistryVersion(this.pool),
           this.readLastSync(),
         ]);
-        this.index = new RegistryIndex(entries);
+        this.index = new RegistryIndex(entries, version);
         this.lastSyncCache = lastSync;
         this.loadedAt = new Date();
       } while (this.reloadAgain);

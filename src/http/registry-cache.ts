@@ -1,0 +1,53 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { InvalidInputError } from '../registry/errors.js';
+
+/**
+ * Registry answers change only on sync: they carry the registry's content version as ETag
+ * (the same in every process on the same data) and may be cached briefly. Returns true when the
+ * client's copy is current and a 304 was sent.
+ */
+export function notModified(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  version: string,
+  variant = '',
+): boolean {
+  const etag = `"${version}${variant ? `-${variant}` : ''}"`;
+  reply.header('etag', etag).header('cache-control', 'public, max-age=60');
+  const header = request.headers['if-none-match'];
+  if (!header) return false;
+  const matches =
+    header.trim() === '*' ||
+    header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag);
+  if (matches) reply.code(304).send();
+  return matches;
+}
+
+/** Organisation views arrive with the organisations feature; until then `org` is refused. */
+export function refuseOrgUntilSupported(query: {
+  org?: string | undefined;
+  scope?: string | undefined;
+}): void {
+  if (query.org !== undefined || query.scope !== undefined) {
+    throw InvalidInputError.field(
+      query.org !== undefined ? 'org' : 'scope',
+      'organisation views are not available in this version of the service',
+    );
+  }
+}
+
+/** Parses a digits-only parameter (its form already checked by the schema) and bounds it. */
+export function boundedInteger(
+  value: string | undefined,
+  field: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (number < min || number > max) {
+    throw InvalidInputError.field(field, `must be an integer from ${min} to ${max}`);
+  }
+  return number;
+}

@@ -1,0 +1,17 @@
+import { Problem } from './common.js';
+import { Classification, PortNote, PortReport, ProtocolStatus, RegistryEntry } from './ports.js';
+import { RangesTable } from './ranges.js';
+import { Resolution, ServiceReport } from './services.js';
+
+/** Schemas referenced by `$ref` from routes (and shown once in the OpenAPI components). */
+export const SHARED_SCHEMAS = [
+  Problem,
+  Classification,
+  ProtocolStatus,
+  RegistryEntry,
+  PortNote,
+  PortReport,
+  ServiceReport,
+  Resolution,
+  RangesTable,
+];

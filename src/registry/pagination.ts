@@ -1,0 +1,33 @@
+import { InvalidInputError } from './errors.js';
+
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 500;
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * Cursors over the in-memory registry are positions in a result list that only changes on sync.
+ * They are opaque to clients (base64url) and checked on the way in.
+ */
+export function paginate<T>(all: readonly T[], limit: number, cursor: string | undefined): Page<T> {
+  const offset = cursor === undefined ? 0 : decodeOffsetCursor(cursor);
+  const items = all.slice(offset, offset + limit);
+  const next = offset + items.length;
+  return { items, nextCursor: next < all.length ? encodeOffsetCursor(next) : null };
+}
+
+export function encodeOffsetCursor(offset: number): string {
+  return Buffer.from(`o:${offset}`).toString('base64url');
+}
+
+export function decodeOffsetCursor(cursor: string): number {
+  const text = /^[A-Za-z0-9_-]{1,40}$/.test(cursor)
+    ? Buffer.from(cursor, 'base64url').toString()
+    : '';
+  const match = /^o:(0|[1-9][0-9]{0,8})$/.exec(text);
+  if (!match) throw InvalidInputError.field('cursor', 'is not a cursor this service issued');
+  return Number(match[1]);
+}
