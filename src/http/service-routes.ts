@@ -6,7 +6,6 @@ import { problemResponses, ProtocolSchema } from './schemas/common.js';
 import {
   LookupAnswer,
   LookupBody,
-  Resolution,
   SearchQuery,
   ServiceParams,
   ServiceQuery,
