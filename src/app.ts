@@ -6,7 +6,7 @@ import { registryRoutes } from './http/registry-routes.js';
 import { portRoutes } from './http/port-routes.js';
 import { SHARED_SCHEMAS } from './http/schemas/shared.js';
 import { serviceRoutes } from './http/service-routes.js';
-import problemErrors from './plugins/problem-errors.js';
+import problemErrors, { frameworkErrorDetail, sendProblem } from './plugins/problem-errors.js';
 import { RegistryReads } from './registry/registry-reads.js';
 import type { Registry } from './registry/registry.js';
 
@@ -30,6 +30,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? false,
     requestIdHeader: 'x-request-id',
     bodyLimit: 1024 * 1024,
+    // Malformed URLs (bad percent-encoding, overlong parameters) get problem+json too.
+    frameworkErrors: (error, _request, reply) =>
+      sendProblem(reply, error.statusCode ?? 400, frameworkErrorDetail(error.code)),
     // No coercion: "1e3", " 80" or "80abc" must not quietly become numbers. allErrors stays off
     // (with it, a crafted body costs unbounded validation work).
     ajv: {

@@ -120,10 +120,7 @@ export default async function graphiql(
       .send(html),
   );
   app.get(`${ASSETS_PATH}/explorer.js`, { schema: { hide: true } }, async (_request, reply) =>
-    reply
-      .type('text/javascript; charset=utf-8')
-      .header('cache-control', 'no-cache')
-      .send(script),
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(script),
   );
   app.get(`${ASSETS_PATH}/explorer.css`, { schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache').send(EXPLORER_CSS),

@@ -19,6 +19,7 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
@@ -44,6 +45,13 @@ export function sendProblem(
       instance: reply.request.url.split('?')[0],
       ...(errors && errors.length > 0 ? { errors } : {}),
     });
+}
+
+/** What Fastify's router refuses before any route runs, in words for the client. */
+export function frameworkErrorDetail(code: string): string {
+  if (code === 'FST_ERR_BAD_URL') return 'the URL is not validly percent-encoded';
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH') return 'a path parameter is too long';
+  return 'the request could not be routed';
 }
 
 /** Fastify's validation errors, as field errors (`params/port` -> `port`). */
