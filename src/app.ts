@@ -3,10 +3,15 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Database } from './db/database.js';
 import { healthRoutes } from './http/health-routes.js';
 import { registryRoutes } from './http/registry-routes.js';
+import { assignmentRoutes } from './http/assignment-routes.js';
+import { orgRoutes } from './http/org-routes.js';
 import { portRoutes } from './http/port-routes.js';
 import { SHARED_SCHEMAS } from './http/schemas/shared.js';
 import { serviceRoutes } from './http/service-routes.js';
+import graphiql from './plugins/graphiql.js';
+import openApiDocs from './plugins/openapi-docs.js';
 import problemErrors, { frameworkErrorDetail, sendProblem } from './plugins/problem-errors.js';
+import { OrganizationServices } from './registry/organization-services.js';
 import { RegistryReads } from './registry/registry-reads.js';
 import type { Registry } from './registry/registry.js';
 
@@ -15,6 +20,7 @@ declare module 'fastify' {
     registry: Registry;
     database: Database;
     reads: RegistryReads;
+    orgs: OrganizationServices;
   }
 }
 
@@ -22,6 +28,8 @@ export interface AppOptions {
   registry: Registry;
   database: Database;
   logger?: FastifyServerOptions['logger'];
+  /** The operator key (ADMIN_API_KEY); without it no organisation can be created. */
+  adminApiKey?: string | undefined;
 }
 
 /** Builds the Fastify instance; the server and the tests both start from here. */
@@ -47,7 +55,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.decorate('registry', options.registry);
   app.decorate('database', options.database);
-  app.decorate('reads', new RegistryReads(options.registry));
+  const reads = new RegistryReads(options.registry);
+  app.decorate('reads', reads);
+  app.decorate(
+    'orgs',
+    new OrganizationServices(
+      options.database.prisma,
+      options.registry,
+      reads.portNotes,
+      options.adminApiKey,
+    ),
+  );
+  app.decorateRequest('principal', null);
+  // The OpenAPI collector sees only routes registered after it.
+  await app.register(openApiDocs);
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
 
   await app.register(problemErrors);
@@ -55,5 +76,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(registryRoutes);
   await app.register(portRoutes);
   await app.register(serviceRoutes);
+  await app.register(orgRoutes);
+  await app.register(assignmentRoutes);
+  await app.register(graphiql);
   return app;
 }

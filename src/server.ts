@@ -31,6 +31,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     app = await buildApp({
       registry,
       database,
+      adminApiKey: config.ADMIN_API_KEY,
       logger: {
         level: config.LOG_LEVEL,
         redact: ['req.headers.authorization', 'req.headers.cookie'],

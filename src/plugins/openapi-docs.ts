@@ -19,8 +19,11 @@ export interface OpenApiDocsOptions {
 
 type JsonSchema = Record<string, unknown>;
 
+const GRAPHQL_PATH = '/graphql';
+
 /** The `$id` of the problem+json schema (src/http/schemas/common.ts). */
 const PROBLEM_SCHEMA_ID = 'Problem';
+const PROBLEM_MEDIA_TYPE = 'application/problem+json';
 
 /** OpenAPI 3.1 section 4.8.7.1: component names match this. */
 const COMPONENT_NAME = /^[A-Za-z0-9._-]+$/;
@@ -92,17 +95,28 @@ function referToComponentsInContent(content: JsonSchema, found: Found): JsonSche
   return result;
 }
 
+/** A response as OpenAPI has it: a description and the schema under its one media type. */
+function describedResponse(
+  response: JsonSchema,
+  schema: JsonSchema,
+  mediaType: string,
+): JsonSchema {
+  const description =
+    typeof response.description === 'string' ? response.description : 'Default Response';
+  return { description, content: { [mediaType]: { schema } } };
+}
+
 function referToComponentsInResponse(response: unknown, found: Found): unknown {
   if (!isObject(response)) return response;
   const name = componentName(response);
   if (name) {
     found(name, response);
-    const mediaType = name === PROBLEM_SCHEMA_ID ? 'application/problem+json' : 'application/json';
-    return {
-      description:
-        typeof response.description === 'string' ? response.description : 'Default Response',
-      content: { [mediaType]: { schema: componentRef(name) } },
-    };
+    const mediaType = name === PROBLEM_SCHEMA_ID ? PROBLEM_MEDIA_TYPE : 'application/json';
+    return describedResponse(response, componentRef(name), mediaType);
+  }
+  // `Type.Ref('Problem')` of the shared schema: an error answer whatever the route `produces`.
+  if (response.$ref === PROBLEM_SCHEMA_ID) {
+    return describedResponse(response, { $ref: PROBLEM_SCHEMA_ID }, PROBLEM_MEDIA_TYPE);
   }
   if (isObject(response.content)) {
     return { ...response, content: referToComponentsInContent(response.content, found) };
@@ -137,6 +151,20 @@ export function referToComponents(schema: FastifySchema, found: Found = () => {}
     );
   }
   return result;
+}
+
+/** Mercurius's routes: documented by its own schemas, placed under the `graphql` tag here. */
+function describeGraphql(schema: FastifySchema, method: string | string[]): FastifySchema {
+  if (schema.tags) return schema;
+  const reads = method === 'GET' || (Array.isArray(method) && !method.includes('POST'));
+  return {
+    ...schema,
+    tags: ['graphql'],
+    summary: reads
+      ? 'Run a GraphQL query given in the query string'
+      : 'Run a GraphQL query or mutation',
+    description: 'The schema and its documentation are in the explorer at `/graphiql`.',
+  };
 }
 
 /** The version of the package this file belongs to (from src/ or from dist/src/). */
@@ -192,7 +220,13 @@ async function openApiDocs(app: FastifyInstance, options: OpenApiDocsOptions): P
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => componentName(json) ?? `def-${i}`,
     },
-    transform: ({ schema, url }) => ({ schema: schema ? referToComponents(schema) : schema, url }),
+    transform: ({ schema, url, route }) => {
+      const documented = schema ? referToComponents(schema) : {};
+      return {
+        schema: url === GRAPHQL_PATH ? describeGraphql(documented, route.method) : documented,
+        url,
+      };
+    },
   };
   await app.register(swagger, swaggerOptions);
 
@@ -202,7 +236,13 @@ async function openApiDocs(app: FastifyInstance, options: OpenApiDocsOptions): P
     routePrefix: '/docs',
     staticCSP: DOCS_CSP,
     theme: { title: 'Port Registry API' },
-    uiConfig: { deepLinking: true, displayRequestDuration: true, tryItOutEnabled: false },
+    uiConfig: {
+      // No top bar: it shows Swagger's logo (an inline <style>, refused by the CSP) and a box
+      // that loads documents from other hosts.
+      layout: 'BaseLayout',
+      deepLinking: true,
+      displayRequestDuration: true,
+    },
   });
 }
 

@@ -1,7 +1,14 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { InvalidPortError } from '../domain/classification.js';
-import { ConflictError, InvalidInputError, NotFoundError } from '../registry/errors.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  PreconditionFailedError,
+  UnauthenticatedError,
+} from '../registry/errors.js';
 import { RegistryNotReadyError } from '../registry/registry.js';
 
 export interface FieldError {
@@ -101,6 +108,15 @@ async function problemErrors(app: FastifyInstance): Promise<void> {
       ]);
     }
     if (error instanceof NotFoundError) return sendProblem(reply, 404, error.message);
+    if (error instanceof UnauthenticatedError) {
+      const challenge = request.headers.authorization
+        ? 'Bearer realm="port-registry", error="invalid_token"'
+        : 'Bearer realm="port-registry"';
+      reply.header('www-authenticate', challenge);
+      return sendProblem(reply, 401, error.message);
+    }
+    if (error instanceof ForbiddenError) return sendProblem(reply, 403, error.message);
+    if (error instanceof PreconditionFailedError) return sendProblem(reply, 412, error.message);
     if (error instanceof ConflictError) {
       return reply
         .code(409)

@@ -37,3 +37,18 @@ export class ConflictError extends Error {
     super(message);
   }
 }
+
+/** No key, or a key that is unknown, revoked or expired: 401 with WWW-Authenticate. */
+export class UnauthenticatedError extends Error {
+  override readonly name = 'UnauthenticatedError';
+}
+
+/** A valid key without the scope the operation needs. */
+export class ForbiddenError extends Error {
+  override readonly name = 'ForbiddenError';
+}
+
+/** An If-Match version that is no longer current: 412. */
+export class PreconditionFailedError extends Error {
+  override readonly name = 'PreconditionFailedError';
+}

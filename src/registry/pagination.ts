@@ -31,3 +31,32 @@ export function decodeOffsetCursor(cursor: string): number {
   if (!match) throw InvalidInputError.field('cursor', 'is not a cursor this service issued');
   return Number(match[1]);
 }
+
+/**
+ * Keyset pagination over rows with increasing (or decreasing) ids: stable while rows are added,
+ * unlike offsets. The cursor carries the last id of the page.
+ */
+export async function paginateById<T extends { id: string | number }>(
+  limit: number,
+  cursor: string | undefined,
+  fetch: (afterId: string | null, take: number) => Promise<T[]>,
+): Promise<Page<T>> {
+  const after = cursor === undefined ? null : decodeIdCursor(cursor);
+  const rows = await fetch(after, limit + 1);
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor:
+      rows.length > limit && last ? Buffer.from(`i:${last.id}`).toString('base64url') : null,
+  };
+}
+
+function decodeIdCursor(cursor: string): string {
+  const text = /^[A-Za-z0-9_-]{1,40}$/.test(cursor)
+    ? Buffer.from(cursor, 'base64url').toString()
+    : '';
+  const match = /^i:([1-9][0-9]{0,17})$/.exec(text);
+  if (!match) throw InvalidInputError.field('cursor', 'is not a cursor this service issued');
+  return match[1] as string;
+}

@@ -8,6 +8,9 @@ export const Problem = Type.Object(
     status: Type.Integer({ description: 'HTTP status code', examples: [400] }),
     detail: Type.Optional(Type.String({ description: 'What went wrong with this request' })),
     instance: Type.Optional(Type.String({ description: 'The request path' })),
+    conflict: Type.Optional(
+      Type.Unknown({ description: 'On 409: the assignment or reservation that holds the ports' }),
+    ),
     errors: Type.Optional(
       Type.Array(
         Type.Object({

@@ -1,5 +1,19 @@
 import { Problem } from './common.js';
 import { Classification, PortNote, PortReport, ProtocolStatus, RegistryEntry } from './ports.js';
+import {
+  ApiKey,
+  Assignment,
+  AssignmentPage,
+  AssignmentResult,
+  AuditEvent,
+  AuditPage,
+  CreatedKey,
+  CreatedOrg,
+  Organization,
+  Reservation,
+  ReservationPage,
+  Warning,
+} from './orgs.js';
 import { RangesTable } from './ranges.js';
 import { Resolution, ServiceReport } from './services.js';
 
@@ -14,4 +28,16 @@ export const SHARED_SCHEMAS = [
   ServiceReport,
   Resolution,
   RangesTable,
+  Organization,
+  ApiKey,
+  CreatedKey,
+  CreatedOrg,
+  Assignment,
+  Warning,
+  AssignmentResult,
+  AssignmentPage,
+  Reservation,
+  ReservationPage,
+  AuditEvent,
+  AuditPage,
 ];

@@ -1,0 +1,230 @@
+import type { AssignmentWarning } from '../domain/assignment-rules.js';
+import { isPort, isProtocol, type Protocol } from '../domain/protocols.js';
+import { serviceNameMessage, serviceNameProblem } from '../domain/service-name.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { DEFAULT_SCOPE, type Assignments, type AssignmentView } from './assignments.js';
+import type { Actor, Tx } from './audit.js';
+import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
+import type { OrganizationRef } from './organizations.js';
+import type { Registry } from './registry.js';
+
+/** Default window: user ports below the Linux, Windows and macOS ephemeral ranges. */
+export const ALLOCATION_WINDOW = { from: 1024, to: 32767 } as const;
+/** Allocations wait in line for their pool; under load the line can be long, never endless. */
+const TRANSACTION_LIMITS = { maxWait: 60_000, timeout: 60_000 };
+
+export interface AllocationInput {
+  serviceName?: string | undefined;
+  protocol?: string | undefined;
+  scope?: string | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  reservationId?: number | undefined;
+  description?: string | undefined;
+  owner?: string | undefined;
+}
+
+export interface Allocation {
+  assignment: AssignmentView;
+  warnings: AssignmentWarning[];
+  /** True when an Idempotency-Key repeated an earlier request and its answer is returned. */
+  replayed: boolean;
+}
+
+interface Window {
+  scope: string;
+  protocol: Protocol;
+  from: number;
+  to: number;
+  reservationId: number | null;
+}
+
+/**
+ * Picks the lowest free port of a window and assigns it (SPEC.md section 5). Allocations of one
+ * organisation, scope and protocol are serialised by a transaction-scoped advisory lock; the
+ * exclusion constraint stays the last word, so two processes can never hand out one port twice.
+ */
+export class Allocations {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly registry: Registry,
+    private readonly assignments: Assignments,
+  ) {}
+
+  async allocate(
+    org: OrganizationRef,
+    actor: Actor,
+    input: AllocationInput,
+    idempotencyKey?: string,
+  ): Promise<Allocation> {
+    const serviceName = checkName(input.serviceName);
+    return this.prisma.$transaction(async (tx) => {
+      if (idempotencyKey !== undefined) {
+        const earlier = await claimIdempotencyKey(tx, org.id, idempotencyKey);
+        if (earlier) return { ...earlier, replayed: true };
+      }
+      const window = await resolveWindow(tx, org, input);
+      await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtext(${`alloc|${org.id}|${window.scope}|${window.protocol}`}))`;
+      const port = await this.lowestFreePort(tx, org, window);
+      if (port === null) {
+        throw new ConflictError(
+          `no free ${window.protocol} port in ${window.from}-${window.to} (scope "${window.scope}")`,
+        );
+      }
+      const block = { protocol: window.protocol, portStart: port, portEnd: port };
+      const checked = this.assignments.check({
+        serviceName,
+        protocol: window.protocol,
+        port,
+        scope: window.scope,
+        description: input.description,
+        owner: input.owner,
+        allowDynamic: true,
+      });
+      const assignment = await this.assignments.insert(tx, org, actor, checked);
+      const result = { assignment, warnings: this.assignments.warnings(serviceName, block) };
+      if (idempotencyKey !== undefined) {
+        await tx.idempotencyRecord.update({
+          where: { organizationId_key: { organizationId: org.id, key: idempotencyKey } },
+          data: { response: JSON.parse(JSON.stringify(result)) },
+        });
+      }
+      return { ...result, replayed: false };
+    }, TRANSACTION_LIMITS);
+  }
+
+  private async lowestFreePort(
+    tx: Tx,
+    org: OrganizationRef,
+    window: Window,
+  ): Promise<number | null> {
+    const overlapping = { portStart: { lte: window.to }, portEnd: { gte: window.from } };
+    const [held, reserved] = await Promise.all([
+      tx.assignment.findMany({
+        where: {
+          organizationId: org.id,
+          scope: window.scope,
+          protocol: window.protocol,
+          ...overlapping,
+        },
+        select: { portStart: true, portEnd: true },
+      }),
+      tx.reservation.findMany({
+        where: {
+          organizationId: org.id,
+          scope: window.scope,
+          protocol: window.protocol,
+          ...overlapping,
+          ...(window.reservationId === null ? {} : { id: { not: window.reservationId } }),
+        },
+        select: { portStart: true, portEnd: true },
+      }),
+    ]);
+    const taken = [...held, ...reserved];
+    const index = this.registry.current;
+    for (let port = window.from; port <= window.to; port += 1) {
+      if (index.statusOf(port, window.protocol) !== 'unassigned') continue;
+      const holder = taken.find((block) => block.portStart <= port && port <= block.portEnd);
+      if (holder) {
+        port = holder.portEnd;
+        continue;
+      }
+      return port;
+    }
+    return null;
+  }
+}
+
+function checkName(name: string | undefined): string {
+  const problem = name === undefined ? 'empty' : serviceNameProblem(name);
+  if (problem) {
+    throw new InvalidInputError(
+      'invalid allocation',
+      [
+        {
+          field: 'serviceName',
+          message: name === undefined ? 'is required' : serviceNameMessage(problem),
+        },
+      ],
+      'unprocessable',
+    );
+  }
+  return name as string;
+}
+
+async function resolveWindow(
+  tx: Tx,
+  org: OrganizationRef,
+  input: AllocationInput,
+): Promise<Window> {
+  if (input.reservationId !== undefined) {
+    const reservation = await tx.reservation.findFirst({
+      where: { id: input.reservationId, organizationId: org.id },
+    });
+    if (!reservation) throw new NotFoundError(`no reservation ${input.reservationId}`);
+    const problems = [];
+    if (input.protocol !== undefined && input.protocol !== reservation.protocol) {
+      problems.push({
+        field: 'protocol',
+        message: `must be ${reservation.protocol}, the reservation's protocol`,
+      });
+    }
+    if (input.scope !== undefined && input.scope !== reservation.scope) {
+      problems.push({
+        field: 'scope',
+        message: `must be "${reservation.scope}", the reservation's scope`,
+      });
+    }
+    if (input.from !== undefined || input.to !== undefined) {
+      problems.push({
+        field: 'from',
+        message: 'a reservation sets the window; leave from and to out',
+      });
+    }
+    if (problems.length > 0)
+      throw new InvalidInputError('invalid allocation', problems, 'unprocessable');
+    return {
+      scope: reservation.scope,
+      protocol: reservation.protocol,
+      from: reservation.portStart,
+      to: reservation.portEnd,
+      reservationId: reservation.id,
+    };
+  }
+  const problems = [];
+  if (input.protocol === undefined || !isProtocol(input.protocol)) {
+    problems.push({ field: 'protocol', message: 'must be one of tcp, udp, sctp, dccp' });
+  }
+  const from = input.from ?? ALLOCATION_WINDOW.from;
+  const to = input.to ?? ALLOCATION_WINDOW.to;
+  if (!isPort(from))
+    problems.push({ field: 'from', message: 'must be an integer from 0 to 65535' });
+  if (!isPort(to)) problems.push({ field: 'to', message: 'must be an integer from 0 to 65535' });
+  if (isPort(from) && isPort(to) && from > to)
+    problems.push({ field: 'from', message: 'must not be greater than to' });
+  const scope = (input.scope ?? DEFAULT_SCOPE).trim();
+  if (scope.length === 0) problems.push({ field: 'scope', message: 'must not be blank' });
+  if (problems.length > 0)
+    throw new InvalidInputError('invalid allocation', problems, 'unprocessable');
+  return { scope, protocol: input.protocol as Protocol, from, to, reservationId: null };
+}
+
+/**
+ * Claims an Idempotency-Key inside the transaction. A concurrent request with the same key waits
+ * on the unique index until the first commits, then finds its answer here.
+ */
+async function claimIdempotencyKey(
+  tx: Tx,
+  organizationId: number,
+  key: string,
+): Promise<Omit<Allocation, 'replayed'> | null> {
+  const inserted = await tx.$executeRaw`
+    INSERT INTO idempotency_records (organization_id, key, response)
+    VALUES (${organizationId}, ${key}, '{}'::jsonb)
+    ON CONFLICT (organization_id, key) DO NOTHING`;
+  if (inserted === 1) return null;
+  const record = await tx.idempotencyRecord.findUniqueOrThrow({
+    where: { organizationId_key: { organizationId, key } },
+  });
+  return record.response as unknown as Omit<Allocation, 'replayed'>;
+}
