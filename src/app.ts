@@ -11,6 +11,7 @@ import { serviceRoutes } from './http/service-routes.js';
 import graphiql from './plugins/graphiql.js';
 import openApiDocs from './plugins/openapi-docs.js';
 import problemErrors, { frameworkErrorDetail, sendProblem } from './plugins/problem-errors.js';
+import { Lookups } from './registry/lookups.js';
 import { OrganizationServices } from './registry/organization-services.js';
 import { RegistryReads } from './registry/registry-reads.js';
 import type { Registry } from './registry/registry.js';
@@ -21,6 +22,7 @@ declare module 'fastify' {
     database: Database;
     reads: RegistryReads;
     orgs: OrganizationServices;
+    lookups: Lookups;
   }
 }
 
@@ -57,15 +59,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('database', options.database);
   const reads = new RegistryReads(options.registry);
   app.decorate('reads', reads);
-  app.decorate(
-    'orgs',
-    new OrganizationServices(
-      options.database.prisma,
-      options.registry,
-      reads.portNotes,
-      options.adminApiKey,
-    ),
+  const orgs = new OrganizationServices(
+    options.database.prisma,
+    options.registry,
+    reads.portNotes,
+    options.adminApiKey,
   );
+  app.decorate('orgs', orgs);
+  app.decorate('lookups', new Lookups(reads, orgs));
   app.decorateRequest('principal', null);
   // The OpenAPI collector sees only routes registered after it.
   await app.register(openApiDocs);

@@ -12,7 +12,8 @@ import {
 } from './schemas/ports.js';
 import { FREE_PORTS_WINDOW, MAX_FREE_PORTS } from '../registry/registry-reads.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../registry/pagination.js';
-import { boundedInteger, notModified, refuseOrgUntilSupported } from './registry-cache.js';
+import { authenticate } from './org-access.js';
+import { boundedInteger, isPrivateLookup, notModified } from './registry-cache.js';
 
 const errors = problemResponses(400, 503);
 
@@ -31,8 +32,10 @@ export const portRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      refuseOrgUntilSupported(request.query);
       const port = boundedInteger(request.params.port, 'port', 0, 0, 65535);
+      if (isPrivateLookup(reply, request.query)) {
+        return app.lookups.port(() => authenticate(request), { ...request.query, port });
+      }
       if (notModified(request, reply, reads.version)) return reply;
       return reads.port(port, request.query.protocol);
     },
@@ -97,13 +100,20 @@ export const portRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const query = request.query;
-      refuseOrgUntilSupported(query);
-      const answer = reads.freePorts({
+      const window = {
         from: boundedInteger(query.from, 'from', FREE_PORTS_WINDOW.from, 0, 65535),
         to: boundedInteger(query.to, 'to', FREE_PORTS_WINDOW.to, 0, 65535),
         protocol: query.protocol ?? 'tcp',
         count: boundedInteger(query.count, 'count', 10, 1, MAX_FREE_PORTS),
-      });
+      };
+      if (isPrivateLookup(reply, query)) {
+        return app.lookups.freePorts(() => authenticate(request), {
+          ...window,
+          org: query.org,
+          scope: query.scope,
+        });
+      }
+      const answer = reads.freePorts(window);
       if (notModified(request, reply, reads.version)) return reply;
       return answer;
     },

@@ -23,6 +23,16 @@ export function notModified(
   return matches;
 }
 
+/** Answers that include an organisation's data are private and always fresh. */
+export function isPrivateLookup(
+  reply: FastifyReply,
+  query: { org?: string | undefined; scope?: string | undefined },
+): boolean {
+  const org = query.org !== undefined || query.scope !== undefined;
+  if (org) reply.header('cache-control', 'private, no-store');
+  return org;
+}
+
 /** Organisation views arrive with the organisations feature; until then `org` is refused. */
 export function refuseOrgUntilSupported(query: {
   org?: string | undefined;

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../registry/pagination.js';
-import { boundedInteger, notModified, refuseOrgUntilSupported } from './registry-cache.js';
+import { authenticate } from './org-access.js';
+import { boundedInteger, isPrivateLookup, notModified } from './registry-cache.js';
 import { problemResponses, ProtocolSchema } from './schemas/common.js';
 import {
   LookupAnswer,
@@ -27,8 +28,10 @@ export const serviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      refuseOrgUntilSupported(request.query);
-      const report = reads.service(request.params.name, request.query.protocol);
+      const query = { ...request.query, name: request.params.name };
+      if (isPrivateLookup(reply, query))
+        return app.lookups.service(() => authenticate(request), query);
+      const report = reads.service(query.name, query.protocol);
       if (notModified(request, reply, reads.version)) return reply;
       return report;
     },
@@ -58,11 +61,14 @@ export const serviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      refuseOrgUntilSupported(request.query);
-      const resolution = reads.resolve(request.params.name, request.query.protocol);
+      const query = { ...request.query, name: request.params.name };
       const text = wantsText(request.headers.accept);
       reply.header('vary', 'Accept');
-      if (notModified(request, reply, reads.version, text ? 'text' : '')) return reply;
+      const personal = isPrivateLookup(reply, query);
+      const resolution = personal
+        ? await app.lookups.resolve(() => authenticate(request), query)
+        : reads.resolve(query.name, query.protocol);
+      if (!personal && notModified(request, reply, reads.version, text ? 'text' : '')) return reply;
       if (text) return reply.type('text/plain; charset=utf-8').send(`${resolution.port}\n`);
       return resolution;
     },
@@ -144,9 +150,12 @@ export const serviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      refuseOrgUntilSupported(request.query);
-      const text = reads.exportServices(request.query.protocol);
-      if (notModified(request, reply, reads.version, 'services')) return reply;
+      const query = request.query;
+      const personal = isPrivateLookup(reply, query);
+      const text = personal
+        ? await app.lookups.exportServices(() => authenticate(request), query)
+        : reads.exportServices(query.protocol);
+      if (!personal && notModified(request, reply, reads.version, 'services')) return reply;
       return reply.type('text/plain; charset=utf-8').send(text);
     },
   );

@@ -51,6 +51,8 @@ export interface FreePortsQuery {
   to: number;
   protocol: Protocol;
   count: number;
+  /** Ports an organisation holds, skipped as well. */
+  taken?: ((port: number) => boolean) | undefined;
 }
 
 export interface FreePorts {

@@ -96,7 +96,8 @@ describe('bad input on read routes', () => {
     await expectProblem(await request(server).get('/v1/services?q='), 400, 'q');
     await expectProblem(await request(server).get('/v1/services'), 400, 'q');
     await expectProblem(await request(server).get('/v1/services?q=x&cursor=bad'), 400, 'cursor');
-    await expectProblem(await request(server).get('/v1/ports/80?org=acme'), 400, 'org');
+    await expectProblem(await request(server).get('/v1/ports/80?org=acme'), 401);
+    await expectProblem(await request(server).get('/v1/ports/80?scope=prod'), 400, 'scope');
   });
 
   it.each(UGLY_TEXT.filter((value) => value !== ''))(

@@ -1,0 +1,72 @@
+/**
+ * Arguments as REST's routes read them, through the same functions: GraphQL's `null` means "left
+ * out", and numbers are bounded by REST's own check. The rules themselves live in
+ * src/http/registry-cache.ts until they move to registry/ (both faces need them).
+ */
+import type { EntryStatus, Protocol } from '../domain/protocols.js';
+import { boundedInteger, refuseOrgUntilSupported } from '../http/registry-cache.js';
+
+/** `null` (asked for explicitly) is the same as leaving an argument out. */
+export function given<T>(value: T | null | undefined): T | undefined {
+  return value ?? undefined;
+}
+
+/** REST's bound check of a numeric argument: the same message, the same default. */
+export function bounded(
+  value: number | null | undefined,
+  field: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  return boundedInteger(value == null ? undefined : String(value), field, fallback, min, max);
+}
+
+/** Refuses `org` and `scope` exactly as REST does until organisation views exist. */
+export function refuseOrg(args: { org?: string | null; scope?: string | null }): void {
+  refuseOrgUntilSupported({ org: given(args.org), scope: given(args.scope) });
+}
+
+export interface PortArgs {
+  number: number;
+  protocol?: Protocol | null;
+  org?: string | null;
+  scope?: string | null;
+}
+
+export interface PortsArgs {
+  from?: number | null;
+  to?: number | null;
+  protocol?: Protocol | null;
+  status?: EntryStatus | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface ServiceArgs {
+  name: string;
+  protocol?: Protocol | null;
+  org?: string | null;
+  scope?: string | null;
+}
+
+export interface SearchArgs {
+  query: string;
+  protocol?: Protocol | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface FreePortsArgs {
+  from?: number | null;
+  to?: number | null;
+  protocol?: Protocol | null;
+  count?: number | null;
+  org?: string | null;
+  scope?: string | null;
+}
+
+export interface LookupArgs {
+  ports?: string[] | null;
+  services?: string[] | null;
+}

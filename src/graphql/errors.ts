@@ -1,0 +1,192 @@
+/**
+ * The one place domain errors become GraphQL errors (as src/plugins/problem-errors.ts is for
+ * problem+json). Every error leaves with `extensions.code`; none with a stack, SQL or the text of
+ * an unexpected error.
+ *
+ * | code                      | from                                        | status if nothing ran |
+ * |---------------------------|---------------------------------------------|-----------------------|
+ * | BAD_USER_INPUT            | InvalidInputError, InvalidPortError, a bad variable value | 400     |
+ * | NOT_FOUND                 | NotFoundError                               | 404                   |
+ * | CONFLICT                  | ConflictError (`extensions.conflict`)       | 409                   |
+ * | SERVICE_UNAVAILABLE       | RegistryNotReadyError                       | 503                   |
+ * | GRAPHQL_PARSE_FAILED      | a query that is not GraphQL                 | 400                   |
+ * | GRAPHQL_VALIDATION_FAILED | a query the schema refuses (unknown field, `number: "x"`) | 400     |
+ * | QUERY_TOO_DEEP, QUERY_TOO_COMPLEX | ./query-limits.ts                   | 400                   |
+ * | BAD_REQUEST               | an HTTP request Mercurius refused (bad JSON body) | its status      |
+ * | INTERNAL_SERVER_ERROR     | anything else (logged whole)                | 500                   |
+ *
+ * A request refused before execution (parse, validation, limits, variables) answers with that
+ * status and no `data`. Once execution ran, the answer is 200 with `data` (a failed field is null)
+ * and the errors, as GraphQL over HTTP asks for application/json.
+ */
+import {
+  GraphQLError,
+  Kind,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  type GraphQLFormattedError,
+} from './graphql-js.js';
+import type { MercuriusContext } from 'mercurius';
+import { InvalidPortError } from '../domain/classification.js';
+import {
+  ConflictError,
+  InvalidInputError,
+  NotFoundError,
+  type FieldProblem,
+} from '../registry/errors.js';
+import { RegistryNotReadyError } from '../registry/registry.js';
+
+/**
+ * Where a query argument has another name than the REST parameter the domain names in its field
+ * errors: query field -> domain field -> argument.
+ */
+const ARGUMENT_NAMES: Record<string, Record<string, string>> = {
+  port: { port: 'number' },
+  ports: { cursor: 'after' },
+  services: { q: 'query', cursor: 'after' },
+};
+
+interface Described {
+  code: string;
+  status: number;
+  message: string;
+  extensions?: Record<string, unknown>;
+}
+
+const INTERNAL_MESSAGE = 'internal error; the request id is in the logs';
+
+/** Mercurius's `errorFormatter`: every error mapped, the HTTP status chosen. */
+export function formatGraphqlErrors<TContext extends MercuriusContext>(
+  execution: ExecutionResult & Required<Pick<ExecutionResult, 'errors'>>,
+  context: TContext,
+): { statusCode: number; response: FormattedExecutionResult } {
+  const log = context.reply?.log ?? context.app.log;
+  const errors: GraphQLFormattedError[] = [];
+  let firstStatus: number | undefined;
+  for (const error of execution.errors.flatMap(unwrap)) {
+    const description = describe(error);
+    if (description.code === 'INTERNAL_SERVER_ERROR') {
+      log.error({ err: error.originalError ?? error }, 'graphql request failed');
+    }
+    firstStatus ??= description.status;
+    errors.push(formatted(error, description));
+  }
+  // Refused before execution: no data, and the status of the (first) reason.
+  if (execution.data == null) return { statusCode: firstStatus ?? 400, response: { errors } };
+  return { statusCode: 200, response: { data: execution.data, errors } };
+}
+
+/** Mercurius wraps the errors of parsing, validation and variables in one error with a list. */
+function unwrap(error: GraphQLError): GraphQLError[] {
+  const original: unknown = error.originalError;
+  if (isMercuriusError(original) && 'errors' in original && Array.isArray(original.errors)) {
+    const inner: unknown[] = original.errors;
+    return inner.map((each) =>
+      each instanceof GraphQLError
+        ? each
+        : new GraphQLError(each instanceof Error ? each.message : String(each), {
+            originalError: each instanceof Error ? withStatus(each, original) : undefined,
+          }),
+    );
+  }
+  return [error];
+}
+
+function isMercuriusError(error: unknown): error is Error & { code: string } {
+  return (
+    error instanceof Error &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    (error as { code: string }).code.startsWith('MER_ERR_')
+  );
+}
+
+/** An inner error of a Mercurius wrapper takes the wrapper's status when it has none. */
+function withStatus(error: Error, wrapper: Error): Error {
+  if (statusOf(error) === undefined && statusOf(wrapper) !== undefined) {
+    Object.assign(error, { statusCode: statusOf(wrapper) });
+  }
+  return error;
+}
+
+function describe(error: GraphQLError): Described {
+  const original = error.originalError;
+  if (original instanceof InvalidInputError) {
+    return badUserInput(error, original.message, original.errors);
+  }
+  if (original instanceof InvalidPortError) {
+    return badUserInput(error, original.message, [
+      { field: original.field, message: original.reason },
+    ]);
+  }
+  if (original instanceof NotFoundError) {
+    return { code: 'NOT_FOUND', status: 404, message: original.message };
+  }
+  if (original instanceof ConflictError) {
+    return {
+      code: 'CONFLICT',
+      status: 409,
+      message: original.message,
+      ...(original.holder === undefined ? {} : { extensions: { conflict: original.holder } }),
+    };
+  }
+  if (original instanceof RegistryNotReadyError) {
+    return { code: 'SERVICE_UNAVAILABLE', status: 503, message: original.message };
+  }
+  if (original === undefined || original instanceof GraphQLError) {
+    return graphqlJsError(error);
+  }
+  const status = statusOf(original);
+  if (status !== undefined && status >= 400 && status < 500) {
+    return { code: 'BAD_REQUEST', status, message: original.message };
+  }
+  return { code: 'INTERNAL_SERVER_ERROR', status: 500, message: INTERNAL_MESSAGE };
+}
+
+/** graphql-js's own errors: syntax, validation, variable values; our limit rules set a code. */
+function graphqlJsError(error: GraphQLError): Described {
+  const { code, ...extensions } = error.extensions;
+  const described = { status: 400, message: error.message, extensions };
+  if (typeof code === 'string') return { ...described, code };
+  if (error.message.startsWith('Syntax Error')) {
+    return { ...described, code: 'GRAPHQL_PARSE_FAILED' };
+  }
+  // graphql-js's wording for a variable whose value does not fit its type.
+  if (error.message.startsWith('Variable "$')) return { ...described, code: 'BAD_USER_INPUT' };
+  return { ...described, code: 'GRAPHQL_VALIDATION_FAILED' };
+}
+
+/** Field details as REST's problem `errors`, named after this query's arguments. */
+function badUserInput(error: GraphQLError, message: string, problems: FieldProblem[]): Described {
+  const names = ARGUMENT_NAMES[queryFieldName(error) ?? ''] ?? {};
+  const renamed = problems.map((problem) => ({
+    field: names[problem.field] ?? problem.field,
+    message: problem.message,
+  }));
+  const [only] = problems;
+  // The domain writes "<field> <reason>"; say the argument's name instead.
+  const text =
+    problems.length === 1 && only && message === `${only.field} ${only.message}`
+      ? `${renamed[0]?.field ?? only.field} ${only.message}`
+      : message;
+  return { code: 'BAD_USER_INPUT', status: 400, message: text, extensions: { errors: renamed } };
+}
+
+/** The name of the query field that failed, when the error is on a field of Query itself. */
+function queryFieldName(error: GraphQLError): string | undefined {
+  const node = error.nodes?.[0];
+  return error.path?.length === 1 && node?.kind === Kind.FIELD ? node.name.value : undefined;
+}
+
+function formatted(error: GraphQLError, description: Described): GraphQLFormattedError {
+  const { message: _message, extensions: _extensions, ...position } = error.toJSON();
+  return {
+    message: description.message,
+    ...position,
+    extensions: { ...description.extensions, code: description.code },
+  };
+}
+
+function statusOf(error: Error): number | undefined {
+  const status: unknown = (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' ? status : undefined;
+}

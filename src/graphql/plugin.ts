@@ -1,0 +1,36 @@
+/**
+ * GraphQL at /graphql (SPEC.md section 6): Mercurius with the schema, resolvers and loaders of this
+ * folder, over the `reads` and `registry` the app decorates. Register it after the REST routes.
+ *
+ * - POST /graphql takes `{ query, variables, operationName }` as JSON (or `application/graphql`).
+ * - GET /graphql?query=... answers queries too (Mercurius refuses mutations over GET), so that
+ *   a read can be a link or sit in an HTTP cache. There is no cookie-based auth, so GET is no CSRF
+ *   risk; keys travel in the Authorization header.
+ * - The explorer is src/plugins/graphiql.ts at /graphiql (Mercurius's own loads a CDN).
+ * - Errors: ./errors.ts; limits: ./query-limits.ts; Mercurius keeps parsed and validated queries
+ *   in its LRU cache, so a repeated query skips both.
+ */
+import type { FastifyInstance } from 'fastify';
+import mercurius from 'mercurius';
+import { formatGraphqlErrors } from './errors.js';
+import { loaders } from './loaders.js';
+import { queryLimitsRule } from './query-limits.js';
+import { resolvers } from './resolvers.js';
+import { typeDefs } from './schema.graphql.js';
+
+/** Tokens of one query document: a 1000-item lookup needs about 1100. */
+const MAX_QUERY_TOKENS = 10_000;
+
+export async function graphqlPlugin(app: FastifyInstance): Promise<void> {
+  await app.register(mercurius, {
+    schema: typeDefs,
+    resolvers: resolvers({ reads: app.reads, registry: app.registry }),
+    loaders: loaders(app.reads),
+    path: '/graphql',
+    graphiql: false,
+    routes: true,
+    validationRules: [queryLimitsRule()],
+    errorFormatter: formatGraphqlErrors,
+    graphql: { parseOptions: { maxTokens: MAX_QUERY_TOKENS } },
+  });
+}

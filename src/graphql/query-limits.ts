@@ -1,0 +1,259 @@
+/**
+ * Depth and cost limits, as one graphql-js validation rule: a query over either is refused before
+ * anything runs (400, `extensions.code` QUERY_TOO_DEEP or QUERY_TOO_COMPLEX).
+ *
+ * Depth counts fields from the root: `{ port { classification { range } } }` is 3.
+ *
+ * Cost counts every field once, times the size of each list of objects around it:
+ * - a page (`ports`/`services` `items`) holds `first` items: the literal value, the default when
+ *   left out, the maximum when it is a variable (variables are not known at validation);
+ * - a lookup list (`LookupAnswer.ports`/`services`) holds as many items as the argument list, the
+ *   maximum for a variable;
+ * - any other list of objects (`iana`, `protocols`, `notes`, nested reports) counts as 10.
+ * `{ ports(first: 500) { items { serviceName protocol } } }` costs 1 + 1 + 500 x 2 = 1002.
+ *
+ * Introspection (`__schema`, `__type`, `__typename`) is exempt from depth, as in graphql-depth-limit:
+ * GraphiQL's own introspection query is 13 levels deep. Its answer is bounded by the schema as long
+ * as no list of the introspection types nests inside itself (`fields { type { fields ... } }`),
+ * which is refused; its cost is one per field, with `__schema.types` counted as the number of types.
+ */
+import {
+  GraphQLError,
+  Kind,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
+  TypeNameMetaFieldDef,
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  type ASTVisitor,
+  type FieldNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+  type ValueNode,
+} from './graphql-js.js';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../registry/pagination.js';
+import { MAX_LOOKUP_ITEMS } from '../registry/registry-reads.js';
+
+export const MAX_QUERY_DEPTH = 8;
+export const MAX_QUERY_COST = 20_000;
+/** What a list of objects without a size argument is taken to hold. */
+export const LIST_ESTIMATE = 10;
+
+export interface QueryLimits {
+  depth: number;
+  cost: number;
+}
+
+/** Lists whose size an argument of the field above them sets. */
+const SIZED_LISTS: Record<
+  string,
+  { argument: string; kind: 'count' | 'list'; fallback: number; max: number }
+> = {
+  'EntryConnection.items': {
+    argument: 'first',
+    kind: 'count',
+    fallback: DEFAULT_LIMIT,
+    max: MAX_LIMIT,
+  },
+  'ServiceMatchConnection.items': {
+    argument: 'first',
+    kind: 'count',
+    fallback: DEFAULT_LIMIT,
+    max: MAX_LIMIT,
+  },
+  'LookupAnswer.ports': { argument: 'ports', kind: 'list', fallback: 0, max: MAX_LOOKUP_ITEMS },
+  'LookupAnswer.services': {
+    argument: 'services',
+    kind: 'list',
+    fallback: 0,
+    max: MAX_LOOKUP_ITEMS,
+  },
+};
+
+/** Thrown inside the walk once the cost is over the limit: nothing more needs counting. */
+class OverBudget extends Error {}
+
+interface Step {
+  type: GraphQLCompositeType;
+  /** Product of the list sizes around this selection. */
+  weight: number;
+  depth: number;
+  /** The field whose selection this is (its arguments size lists below it). */
+  field: FieldNode | null;
+  /** Inside `__schema` or `__type`. */
+  introspection: boolean;
+  /** Introspection lists on the path (`__Type.fields`), each allowed once. */
+  introspectionLists: ReadonlySet<string>;
+  fragments: ReadonlySet<string>;
+}
+
+class QueryMeasure {
+  cost = 0;
+  tooDeep = false;
+  nestedIntrospection: string | null = null;
+
+  constructor(
+    private readonly context: ValidationContext,
+    private readonly limits: QueryLimits,
+  ) {}
+
+  walk(selectionSet: SelectionSetNode, step: Step): void {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        this.field(selection, step);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const name = selection.typeCondition?.name.value;
+        this.walk(selection.selectionSet, { ...step, type: this.compositeType(name) ?? step.type });
+      } else {
+        const name = selection.name.value;
+        const fragment = this.context.getFragment(name);
+        // A cycle of fragments is NoFragmentCyclesRule's to report.
+        if (!fragment || step.fragments.has(name)) continue;
+        this.walk(fragment.selectionSet, {
+          ...step,
+          type: this.compositeType(fragment.typeCondition.name.value) ?? step.type,
+          fragments: new Set([...step.fragments, name]),
+        });
+      }
+    }
+  }
+
+  private field(node: FieldNode, step: Step): void {
+    const name = node.name.value;
+    const introspection = step.introspection || name.startsWith('__');
+    const depth = introspection ? step.depth : step.depth + 1;
+    if (depth > this.limits.depth) this.tooDeep = true;
+    this.cost += step.weight;
+    if (this.cost > this.limits.cost) throw new OverBudget();
+
+    const definition = fieldDefinition(step.type, name);
+    if (!definition || !node.selectionSet || depth > this.limits.depth) return;
+    const type = getNamedType(definition.type);
+    if (!isCompositeType(type)) return;
+
+    const key = `${step.type.name}.${name}`;
+    const list = isListType(getNullableType(definition.type));
+    let introspectionLists = step.introspectionLists;
+    if (introspection && list) {
+      if (introspectionLists.has(key)) {
+        this.nestedIntrospection = key;
+        return;
+      }
+      introspectionLists = new Set([...introspectionLists, key]);
+    }
+    const size = list ? this.listSize(key, step.field, introspection) : 1;
+    this.walk(node.selectionSet, {
+      type,
+      weight: step.weight * Math.max(size, 1),
+      depth,
+      field: node,
+      introspection,
+      introspectionLists,
+      fragments: step.fragments,
+    });
+  }
+
+  private listSize(key: string, parent: FieldNode | null, introspection: boolean): number {
+    if (introspection) {
+      return key === '__Schema.types'
+        ? Object.keys(this.context.getSchema().getTypeMap()).length
+        : 1;
+    }
+    const sized = SIZED_LISTS[key];
+    if (!sized) return LIST_ESTIMATE;
+    const value = parent?.arguments?.find(
+      (argument) => argument.name.value === sized.argument,
+    )?.value;
+    return Math.min(argumentSize(value, sized.kind, sized.fallback, sized.max), sized.max);
+  }
+
+  private compositeType(name: string | undefined): GraphQLCompositeType | undefined {
+    const type = name === undefined ? undefined : this.context.getSchema().getType(name);
+    return type && isCompositeType(type) ? type : undefined;
+  }
+}
+
+/** The size an argument gives a list: a literal as written, a variable at its maximum. */
+function argumentSize(
+  value: ValueNode | undefined,
+  kind: 'count' | 'list',
+  fallback: number,
+  max: number,
+): number {
+  if (value === undefined || value.kind === Kind.NULL) return fallback;
+  if (value.kind === Kind.VARIABLE) return max;
+  if (kind === 'count') return value.kind === Kind.INT ? Number(value.value) : fallback;
+  if (value.kind !== Kind.LIST) return 1;
+  // A variable inside a list literal is one item.
+  return value.values.length;
+}
+
+function fieldDefinition(
+  type: GraphQLCompositeType,
+  name: string,
+): GraphQLField<unknown, unknown> | undefined {
+  if (name === '__typename') return TypeNameMetaFieldDef;
+  if (name === '__schema') return SchemaMetaFieldDef;
+  if (name === '__type') return TypeMetaFieldDef;
+  return isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
+}
+
+/** The validation rule; add it to Mercurius's `validationRules`. */
+export function queryLimitsRule(
+  limits: QueryLimits = { depth: MAX_QUERY_DEPTH, cost: MAX_QUERY_COST },
+): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => ({
+    OperationDefinition(operation) {
+      const root = context.getSchema().getRootType(operation.operation);
+      if (!root) return;
+      const measure = new QueryMeasure(context, limits);
+      let overBudget = false;
+      try {
+        measure.walk(operation.selectionSet, {
+          type: root,
+          weight: 1,
+          depth: 0,
+          field: null,
+          introspection: false,
+          introspectionLists: new Set(),
+          fragments: new Set(),
+        });
+      } catch (error) {
+        if (!(error instanceof OverBudget)) throw error;
+        overBudget = true;
+      }
+      const name = operation.name ? `operation ${operation.name.value}` : 'the operation';
+      if (measure.tooDeep) {
+        context.reportError(
+          new GraphQLError(`${name} is deeper than the limit of ${limits.depth} levels`, {
+            nodes: [operation],
+            extensions: { code: 'QUERY_TOO_DEEP', limit: limits.depth },
+          }),
+        );
+      }
+      if (overBudget) {
+        context.reportError(
+          new GraphQLError(
+            `${name} costs more than the limit of ${limits.cost} (each field counts once per item of the lists around it); ask for fewer items or fields`,
+            { nodes: [operation], extensions: { code: 'QUERY_TOO_COMPLEX', limit: limits.cost } },
+          ),
+        );
+      }
+      if (measure.nestedIntrospection) {
+        context.reportError(
+          new GraphQLError(
+            `${name} nests the introspection list ${measure.nestedIntrospection} inside itself`,
+            { nodes: [operation], extensions: { code: 'QUERY_TOO_COMPLEX' } },
+          ),
+        );
+      }
+    },
+  });
+}

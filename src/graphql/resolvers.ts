@@ -1,0 +1,102 @@
+/**
+ * Query resolvers: each one reads its arguments the way the REST route does and makes the same
+ * call into RegistryReads (or the registry summary), nothing more. Nested lists of reports go
+ * through the loaders in ./loaders.ts.
+ */
+import { valueFromASTUntyped, type ValueNode } from './graphql-js.js';
+import type { IResolvers } from 'mercurius';
+import { MAX_PORT, MIN_PORT } from '../domain/protocols.js';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../registry/pagination.js';
+import {
+  FREE_PORTS_WINDOW,
+  MAX_FREE_PORTS,
+  type RegistryReads,
+} from '../registry/registry-reads.js';
+import type { Registry } from '../registry/registry.js';
+import {
+  bounded,
+  given,
+  refuseOrg,
+  type FreePortsArgs,
+  type LookupArgs,
+  type PortArgs,
+  type PortsArgs,
+  type SearchArgs,
+  type ServiceArgs,
+} from './arguments.js';
+import { FREE_PORTS_DEFAULT_COUNT } from './schema.graphql.js';
+
+/**
+ * The JSON scalar: any value, passed through as is (the `organization` lists until they get a
+ * type). Functions only: Mercurius copies them onto the SDL's scalar, keeping its description.
+ */
+const jsonScalar = {
+  serialize: (value: unknown) => value,
+  parseValue: (value: unknown) => value,
+  parseLiteral: (ast: ValueNode, variables?: Record<string, unknown> | null) =>
+    valueFromASTUntyped(ast, variables),
+};
+
+export interface ResolverDependencies {
+  reads: RegistryReads;
+  registry: Registry;
+}
+
+export function resolvers({ reads, registry }: ResolverDependencies): IResolvers {
+  return {
+    JSON: jsonScalar,
+    Query: {
+      port: (_root: unknown, args: PortArgs) => {
+        refuseOrg(args);
+        return reads.port(args.number, given(args.protocol));
+      },
+
+      ports: (_root: unknown, args: PortsArgs) =>
+        reads.ports({
+          from: bounded(args.from, 'from', MIN_PORT, MIN_PORT, MAX_PORT),
+          to: bounded(args.to, 'to', MAX_PORT, MIN_PORT, MAX_PORT),
+          protocol: given(args.protocol),
+          status: given(args.status),
+          limit: bounded(args.first, 'first', DEFAULT_LIMIT, 1, MAX_LIMIT),
+          cursor: given(args.after),
+        }),
+
+      service: (_root: unknown, args: ServiceArgs) => {
+        refuseOrg(args);
+        return reads.service(args.name, given(args.protocol));
+      },
+
+      resolve: (_root: unknown, args: ServiceArgs) => {
+        refuseOrg(args);
+        return reads.resolve(args.name, given(args.protocol));
+      },
+
+      services: (_root: unknown, args: SearchArgs) =>
+        reads.search({
+          query: args.query,
+          protocol: given(args.protocol),
+          limit: bounded(args.first, 'first', DEFAULT_LIMIT, 1, MAX_LIMIT),
+          cursor: given(args.after),
+        }),
+
+      classify: (_root: unknown, args: { port: number }) => reads.port(args.port).classification,
+
+      ranges: () => reads.ranges(),
+
+      freePorts: (_root: unknown, args: FreePortsArgs) => {
+        refuseOrg(args);
+        return reads.freePorts({
+          from: bounded(args.from, 'from', FREE_PORTS_WINDOW.from, MIN_PORT, MAX_PORT),
+          to: bounded(args.to, 'to', FREE_PORTS_WINDOW.to, MIN_PORT, MAX_PORT),
+          protocol: given(args.protocol) ?? 'tcp',
+          count: bounded(args.count, 'count', FREE_PORTS_DEFAULT_COUNT, 1, MAX_FREE_PORTS),
+        });
+      },
+
+      registry: () => registry.summary(),
+
+      lookup: (_root: unknown, args: LookupArgs) =>
+        reads.lookup({ ports: given(args.ports), services: given(args.services) }),
+    },
+  };
+}
