@@ -10,6 +10,7 @@ import { SHARED_SCHEMAS } from './http/schemas/shared.js';
 import { serviceRoutes } from './http/service-routes.js';
 import graphiql from './plugins/graphiql.js';
 import openApiDocs from './plugins/openapi-docs.js';
+import protection, { type ProtectionOptions } from './plugins/protection.js';
 import problemErrors, { frameworkErrorDetail, sendProblem } from './plugins/problem-errors.js';
 import { Lookups } from './registry/lookups.js';
 import { OrganizationServices } from './registry/organization-services.js';
@@ -32,6 +33,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** The operator key (ADMIN_API_KEY); without it no organisation can be created. */
   adminApiKey?: string | undefined;
+  /** Rate limits and CORS; the tests leave limits off unless they test them. */
+  protection?: Partial<ProtectionOptions>;
 }
 
 /** Builds the Fastify instance; the server and the tests both start from here. */
@@ -73,6 +76,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
 
   await app.register(problemErrors);
+  await app.register(protection, {
+    rateLimitMax: 0,
+    rateLimitWindowMs: 60_000,
+    corsOrigins: [],
+    ...options.protection,
+  });
   await app.register(healthRoutes);
   await app.register(registryRoutes);
   await app.register(portRoutes);

@@ -18,6 +18,9 @@ const ConfigSchema = Type.Object({
   REGISTRY_SYNC_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 5000 }),
   LOG_LEVEL: Type.Unsafe<LogLevel>({ type: 'string', enum: LOG_LEVELS, default: 'info' }),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+  RATE_LIMIT_MAX: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 1200 }),
+  RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 60_000 }),
+  CORS_ORIGINS: Type.String({ default: '' }),
 });
 
 export type Config = Static<typeof ConfigSchema>;

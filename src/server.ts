@@ -32,6 +32,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
       registry,
       database,
       adminApiKey: config.ADMIN_API_KEY,
+      protection: {
+        rateLimitMax: config.RATE_LIMIT_MAX,
+        rateLimitWindowMs: config.RATE_LIMIT_WINDOW_MS,
+        corsOrigins: config.CORS_ORIGINS.split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      },
       logger: {
         level: config.LOG_LEVEL,
         redact: ['req.headers.authorization', 'req.headers.cookie'],

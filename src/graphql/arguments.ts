@@ -1,10 +1,10 @@
 /**
  * Arguments as REST's routes read them, through the same functions: GraphQL's `null` means "left
- * out", and numbers are bounded by REST's own check. The rules themselves live in
- * src/http/registry-cache.ts until they move to registry/ (both faces need them).
+ * out", and numbers are bounded by REST's own check, which lives in src/http/registry-cache.ts
+ * until it moves to registry/ (both faces need it).
  */
 import type { EntryStatus, Protocol } from '../domain/protocols.js';
-import { boundedInteger, refuseOrgUntilSupported } from '../http/registry-cache.js';
+import { boundedInteger } from '../http/registry-cache.js';
 
 /** `null` (asked for explicitly) is the same as leaving an argument out. */
 export function given<T>(value: T | null | undefined): T | undefined {
@@ -22,9 +22,12 @@ export function bounded(
   return boundedInteger(value == null ? undefined : String(value), field, fallback, min, max);
 }
 
-/** Refuses `org` and `scope` exactly as REST does until organisation views exist. */
-export function refuseOrg(args: { org?: string | null; scope?: string | null }): void {
-  refuseOrgUntilSupported({ org: given(args.org), scope: given(args.scope) });
+/** The organisation selector of a lookup (`org` and `scope`), absent when left out. */
+export function orgSelector(args: { org?: string | null; scope?: string | null }): {
+  org: string | undefined;
+  scope: string | undefined;
+} {
+  return { org: given(args.org), scope: given(args.scope) };
 }
 
 export interface PortArgs {

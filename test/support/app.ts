@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type AppOptions } from '../../src/app.js';
 import type { Database } from '../../src/db/database.js';
 import { Registry } from '../../src/registry/registry.js';
 import { openTestDatabase } from './database.js';
@@ -11,15 +11,28 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The application on a database of its own, registry loaded from `from` (or left unloaded). */
+/**
+ * The application on a database of its own, registry loaded from `from` (or left unloaded).
+ * `adminApiKey` is the operator key (ADMIN_API_KEY); without it no organisation can be created.
+ */
 export async function openTestApp(
-  options: { syncFrom?: string; load?: boolean } = {},
+  options: {
+    syncFrom?: string;
+    load?: boolean;
+    adminApiKey?: string;
+    protection?: AppOptions['protection'];
+  } = {},
 ): Promise<TestApp> {
   const database = await openTestDatabase();
   const registry = new Registry(database.pool);
   if (options.syncFrom) await registry.sync({ from: options.syncFrom });
   if (options.load ?? true) await registry.reload();
-  const app = await buildApp({ registry, database });
+  const app = await buildApp({
+    registry,
+    database,
+    adminApiKey: options.adminApiKey,
+    protection: options.protection,
+  });
   await app.ready();
   return {
     app,

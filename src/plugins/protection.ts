@@ -1,0 +1,61 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { hashKey } from '../registry/api-keys.js';
+import { bearerToken } from '../http/org-access.js';
+
+export interface ProtectionOptions {
+  /** Requests per window per key (or per address without a key); 0 turns limits off. */
+  rateLimitMax: number;
+  rateLimitWindowMs: number;
+  /** Origins allowed to call from a browser; empty: no CORS headers at all. */
+  corsOrigins: string[];
+}
+
+/** Security headers, CORS and rate limits (SPEC.md section 7). */
+async function protection(app: FastifyInstance, options: ProtectionOptions): Promise<void> {
+  await app.register(helmet, {
+    // JSON answers need no sources at all; the docs and explorer pages send their own policy.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  });
+  if (options.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: options.corsOrigins.includes('*') ? '*' : options.corsOrigins,
+      methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+      allowedHeaders: [
+        'authorization',
+        'content-type',
+        'if-match',
+        'if-none-match',
+        'idempotency-key',
+        'x-request-id',
+      ],
+      exposedHeaders: ['etag', 'retry-after', 'x-request-id', 'idempotent-replayed'],
+    });
+  }
+  if (options.rateLimitMax > 0) {
+    await app.register(rateLimit, {
+      global: true,
+      max: options.rateLimitMax,
+      timeWindow: options.rateLimitWindowMs,
+      // A key is limited as itself wherever it comes from; without one, the address is.
+      keyGenerator: (request: FastifyRequest) => {
+        const token = bearerToken(request);
+        return token ? `key:${hashKey(token).slice(0, 32)}` : `ip:${request.ip}`;
+      },
+      allowList: (request: FastifyRequest) => request.url.startsWith('/health/'),
+      errorResponseBuilder: (_request, context) => {
+        const error = new Error(
+          `rate limit of ${context.max} requests per ${context.after} exceeded`,
+        );
+        (error as Error & { statusCode: number }).statusCode = context.statusCode;
+        return error;
+      },
+    });
+  }
+}
+
+export default fp(protection, { name: 'protection' });
