@@ -9,6 +9,7 @@ import { portRoutes } from './http/port-routes.js';
 import { SHARED_SCHEMAS } from './http/schemas/shared.js';
 import { serviceRoutes } from './http/service-routes.js';
 import graphiql from './plugins/graphiql.js';
+import metrics from './plugins/metrics.js';
 import openApiDocs from './plugins/openapi-docs.js';
 import protection, { type ProtectionOptions } from './plugins/protection.js';
 import problemErrors, { frameworkErrorDetail, sendProblem } from './plugins/problem-errors.js';
@@ -82,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     corsOrigins: [],
     ...options.protection,
   });
+  await app.register(metrics);
   await app.register(healthRoutes);
   await app.register(registryRoutes);
   await app.register(portRoutes);

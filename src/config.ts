@@ -15,6 +15,7 @@ const ConfigSchema = Type.Object({
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   ADMIN_API_KEY: Type.Optional(Type.String({ minLength: 16 })),
   REGISTRY_SYNC_URL: Type.String({ minLength: 1, default: IANA_CSV_URL }),
+  REGISTRY_SYNC_INTERVAL_MINUTES: Type.Integer({ minimum: 0, maximum: 525_600, default: 0 }),
   REGISTRY_SYNC_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 5000 }),
   LOG_LEVEL: Type.Unsafe<LogLevel>({ type: 'string', enum: LOG_LEVELS, default: 'info' }),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),

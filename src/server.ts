@@ -5,6 +5,7 @@ import { openDatabase, type Database } from './db/database.js';
 import { listenToChannel, type ChannelListener } from './db/notifications.js';
 import { Registry } from './registry/registry.js';
 import { REGISTRY_CHANNEL } from './registry/registry-store.js';
+import { scheduleRegistrySync } from './registry/scheduled-sync.js';
 
 /** Shutdown waits this long for in-flight requests before giving up. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -75,6 +76,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
         );
     }
 
+    const schedule =
+      config.REGISTRY_SYNC_INTERVAL_MINUTES > 0 && config.REGISTRY_SYNC_URL !== 'off'
+        ? scheduleRegistrySync({
+            registry,
+            pool: database.pool,
+            from: config.REGISTRY_SYNC_URL,
+            intervalMs: config.REGISTRY_SYNC_INTERVAL_MINUTES * 60_000,
+            timeoutMs: config.REGISTRY_SYNC_TIMEOUT_MS,
+            log,
+          })
+        : null;
+
     const started = app;
     const openListener = listener;
     return {
@@ -83,6 +96,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       database,
       url,
       stop: async () => {
+        schedule?.stop();
         await started.close();
         await openListener.close();
         await database.close();

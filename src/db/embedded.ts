@@ -34,6 +34,8 @@ export interface EmbeddedOptions {
   mode: 'own' | 'attach-or-own';
   /** Durability off: only for throw-away test clusters. */
   ephemeral?: boolean;
+  /** A fixed port (tests that stop and restart the server); default: a free one. */
+  port?: number;
   log?: (message: string) => void;
 }
 
@@ -67,7 +69,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 
   const EmbeddedPostgres = await importEmbeddedPostgres();
   const password = await ensurePassword(dataDir);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const recent: string[] = [];
   const remember = (message: string): void => {
     recent.push(message);

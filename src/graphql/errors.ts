@@ -6,8 +6,11 @@
  * | code                      | from                                        | status if nothing ran |
  * |---------------------------|---------------------------------------------|-----------------------|
  * | BAD_USER_INPUT            | InvalidInputError, InvalidPortError, a bad variable value | 400     |
+ * | UNAUTHENTICATED           | UnauthenticatedError (no or a bad key)      | 401                   |
+ * | FORBIDDEN                 | ForbiddenError                              | 403                   |
  * | NOT_FOUND                 | NotFoundError                               | 404                   |
  * | CONFLICT                  | ConflictError (`extensions.conflict`)       | 409                   |
+ * | PRECONDITION_FAILED       | PreconditionFailedError                     | 412                   |
  * | SERVICE_UNAVAILABLE       | RegistryNotReadyError                       | 503                   |
  * | GRAPHQL_PARSE_FAILED      | a query that is not GraphQL                 | 400                   |
  * | GRAPHQL_VALIDATION_FAILED | a query the schema refuses (unknown field, `number: "x"`) | 400     |
@@ -30,8 +33,11 @@ import type { MercuriusContext } from 'mercurius';
 import { InvalidPortError } from '../domain/classification.js';
 import {
   ConflictError,
+  ForbiddenError,
   InvalidInputError,
   NotFoundError,
+  PreconditionFailedError,
+  UnauthenticatedError,
   type FieldProblem,
 } from '../registry/errors.js';
 import { RegistryNotReadyError } from '../registry/registry.js';
@@ -76,28 +82,28 @@ export function formatGraphqlErrors<TContext extends MercuriusContext>(
   return { statusCode: 200, response: { data: execution.data, errors } };
 }
 
-/** Mercurius wraps the errors of parsing, validation and variables in one error with a list. */
+/**
+ * Mercurius wraps the errors of parsing, validation and variables in one error with a list; the
+ * query limits (./query-limits.ts) throw an AggregateError.
+ */
 function unwrap(error: GraphQLError): GraphQLError[] {
-  const original: unknown = error.originalError;
-  if (isMercuriusError(original) && 'errors' in original && Array.isArray(original.errors)) {
-    const inner: unknown[] = original.errors;
-    return inner.map((each) =>
-      each instanceof GraphQLError
-        ? each
-        : new GraphQLError(each instanceof Error ? each.message : String(each), {
-            originalError: each instanceof Error ? withStatus(each, original) : undefined,
-          }),
-    );
-  }
-  return [error];
+  const wrapper = error.originalError;
+  const inner = wrapper ? innerErrors(wrapper) : undefined;
+  if (!wrapper || !inner) return [error];
+  return inner.map((each) =>
+    each instanceof GraphQLError
+      ? each
+      : new GraphQLError(each instanceof Error ? each.message : String(each), {
+          originalError: each instanceof Error ? withStatus(each, wrapper) : undefined,
+        }),
+  );
 }
 
-function isMercuriusError(error: unknown): error is Error & { code: string } {
-  return (
-    error instanceof Error &&
-    typeof (error as { code?: unknown }).code === 'string' &&
-    (error as { code: string }).code.startsWith('MER_ERR_')
-  );
+function innerErrors(error: Error): unknown[] | undefined {
+  if (error instanceof AggregateError) return error.errors;
+  const { code, errors } = error as { code?: unknown; errors?: unknown };
+  const mercurius = typeof code === 'string' && code.startsWith('MER_ERR_');
+  return mercurius && Array.isArray(errors) ? errors : undefined;
 }
 
 /** An inner error of a Mercurius wrapper takes the wrapper's status when it has none. */
@@ -118,8 +124,17 @@ function describe(error: GraphQLError): Described {
       { field: original.field, message: original.reason },
     ]);
   }
+  if (original instanceof UnauthenticatedError) {
+    return { code: 'UNAUTHENTICATED', status: 401, message: original.message };
+  }
+  if (original instanceof ForbiddenError) {
+    return { code: 'FORBIDDEN', status: 403, message: original.message };
+  }
   if (original instanceof NotFoundError) {
     return { code: 'NOT_FOUND', status: 404, message: original.message };
+  }
+  if (original instanceof PreconditionFailedError) {
+    return { code: 'PRECONDITION_FAILED', status: 412, message: original.message };
   }
   if (original instanceof ConflictError) {
     return {

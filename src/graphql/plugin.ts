@@ -1,11 +1,12 @@
 /**
  * GraphQL at /graphql (SPEC.md section 6): Mercurius with the schema, resolvers and loaders of this
- * folder, over the `reads` and `registry` the app decorates. Register it after the REST routes.
+ * folder, over the `reads`, `lookups` and `registry` the app decorates. Register it after the
+ * REST routes.
  *
  * - POST /graphql takes `{ query, variables, operationName }` as JSON (or `application/graphql`).
  * - GET /graphql?query=... answers queries too (Mercurius refuses mutations over GET), so that
- *   a read can be a link or sit in an HTTP cache. There is no cookie-based auth, so GET is no CSRF
- *   risk; keys travel in the Authorization header.
+ *   a read can be a link. Keys travel in the Authorization header, never in cookies, so GET and
+ *   simple POSTs are no CSRF risk.
  * - The explorer is src/plugins/graphiql.ts at /graphiql (Mercurius's own loads a CDN).
  * - Errors: ./errors.ts; limits: ./query-limits.ts; Mercurius keeps parsed and validated queries
  *   in its LRU cache, so a repeated query skips both.
@@ -14,7 +15,7 @@ import type { FastifyInstance } from 'fastify';
 import mercurius from 'mercurius';
 import { formatGraphqlErrors } from './errors.js';
 import { loaders } from './loaders.js';
-import { queryLimitsRule } from './query-limits.js';
+import { checkQueryLimits } from './query-limits.js';
 import { resolvers } from './resolvers.js';
 import { typeDefs } from './schema.graphql.js';
 
@@ -24,13 +25,17 @@ const MAX_QUERY_TOKENS = 10_000;
 export async function graphqlPlugin(app: FastifyInstance): Promise<void> {
   await app.register(mercurius, {
     schema: typeDefs,
-    resolvers: resolvers({ reads: app.reads, registry: app.registry }),
+    resolvers: resolvers({ reads: app.reads, lookups: app.lookups, registry: app.registry }),
     loaders: loaders(app.reads),
     path: '/graphql',
     graphiql: false,
     routes: true,
-    validationRules: [queryLimitsRule()],
     errorFormatter: formatGraphqlErrors,
     graphql: { parseOptions: { maxTokens: MAX_QUERY_TOKENS } },
+  });
+  // After Mercurius's validation, before execution: the limits need the request's variables.
+  app.graphql.addHook('preExecution', (schema, document, _context, variables) => {
+    const errors = checkQueryLimits(schema, document, variables);
+    if (errors.length > 0) throw new AggregateError(errors, 'the query is over the limits');
   });
 }

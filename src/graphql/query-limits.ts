@@ -1,14 +1,14 @@
 /**
  * Depth and cost limits, as one graphql-js validation rule: a query over either is refused before
- * anything runs (400, `extensions.code` QUERY_TOO_DEEP or QUERY_TOO_COMPLEX).
+ * anything runs (400, `extensions.code` QUERY_TOO_DEEP or QUERY_TOO_COMPLEX). The rule runs in
+ * Mercurius's preExecution hook (./plugin.ts), where the request's variables are known: a rule in
+ * Mercurius's `validationRules` sees none, and rules made per request would turn its query cache off.
  *
  * Depth counts fields from the root: `{ port { classification { range } } }` is 3.
  *
  * Cost counts every field once, times the size of each list of objects around it:
- * - a page (`ports`/`services` `items`) holds `first` items: the literal value, the default when
- *   left out, the maximum when it is a variable (variables are not known at validation);
- * - a lookup list (`LookupAnswer.ports`/`services`) holds as many items as the argument list, the
- *   maximum for a variable;
+ * - a page (`ports`/`services` `items`) holds `first` items (the default when left out or null);
+ * - a lookup list (`LookupAnswer.ports`/`services`) holds as many items as the argument list;
  * - any other list of objects (`iana`, `protocols`, `notes`, nested reports) counts as 10.
  * `{ ports(first: 500) { items { serviceName protocol } } }` costs 1 + 1 + 500 x 2 = 1002.
  *
@@ -34,9 +34,14 @@ import {
   type GraphQLCompositeType,
   type GraphQLField,
   type SelectionSetNode,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
   type ValidationContext,
   type ValidationRule,
   type ValueNode,
+  validate,
+  valueFromASTUntyped,
 } from './graphql-js.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../registry/pagination.js';
 import { MAX_LOOKUP_ITEMS } from '../registry/registry-reads.js';
@@ -102,6 +107,8 @@ class QueryMeasure {
   constructor(
     private readonly context: ValidationContext,
     private readonly limits: QueryLimits,
+    /** The operation's variables, defaults filled in. */
+    private readonly variables: Readonly<Record<string, unknown>>,
   ) {}
 
   walk(selectionSet: SelectionSetNode, step: Step): void {
@@ -171,7 +178,11 @@ class QueryMeasure {
     const value = parent?.arguments?.find(
       (argument) => argument.name.value === sized.argument,
     )?.value;
-    return Math.min(argumentSize(value, sized.kind, sized.fallback, sized.max), sized.max);
+    const size =
+      value?.kind === Kind.VARIABLE
+        ? valueSize(this.variables[value.name.value], sized.kind, sized.fallback, sized.max)
+        : literalSize(value, sized.kind, sized.fallback);
+    return Math.min(size, sized.max);
   }
 
   private compositeType(name: string | undefined): GraphQLCompositeType | undefined {
@@ -180,19 +191,39 @@ class QueryMeasure {
   }
 }
 
-/** The size an argument gives a list: a literal as written, a variable at its maximum. */
-function argumentSize(
+/** The size a literal argument gives a list. */
+function literalSize(
   value: ValueNode | undefined,
   kind: 'count' | 'list',
   fallback: number,
-  max: number,
 ): number {
   if (value === undefined || value.kind === Kind.NULL) return fallback;
-  if (value.kind === Kind.VARIABLE) return max;
   if (kind === 'count') return value.kind === Kind.INT ? Number(value.value) : fallback;
-  if (value.kind !== Kind.LIST) return 1;
-  // A variable inside a list literal is one item.
-  return value.values.length;
+  // A single value where a list is expected is a list of one (GraphQL input coercion).
+  return value.kind === Kind.LIST ? value.values.length : 1;
+}
+
+/** The size a variable's value gives a list; a value of the wrong type counts as the maximum. */
+function valueSize(value: unknown, kind: 'count' | 'list', fallback: number, max: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (kind === 'count') return typeof value === 'number' ? value : max;
+  return Array.isArray(value) ? value.length : 1;
+}
+
+/** The operation's variables as the request gives them, defaults of the operation filled in. */
+function variablesOf(
+  operation: OperationDefinitionNode,
+  given: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    values[name] =
+      given[name] !== undefined
+        ? given[name]
+        : definition.defaultValue && valueFromASTUntyped(definition.defaultValue);
+  }
+  return values;
 }
 
 function fieldDefinition(
@@ -205,15 +236,16 @@ function fieldDefinition(
   return isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
 }
 
-/** The validation rule; add it to Mercurius's `validationRules`. */
+/** The validation rule, for one request's variables. */
 export function queryLimitsRule(
+  variables: Readonly<Record<string, unknown>> = {},
   limits: QueryLimits = { depth: MAX_QUERY_DEPTH, cost: MAX_QUERY_COST },
 ): ValidationRule {
   return (context: ValidationContext): ASTVisitor => ({
     OperationDefinition(operation) {
       const root = context.getSchema().getRootType(operation.operation);
       if (!root) return;
-      const measure = new QueryMeasure(context, limits);
+      const measure = new QueryMeasure(context, limits, variablesOf(operation, variables));
       let overBudget = false;
       try {
         measure.walk(operation.selectionSet, {
@@ -256,4 +288,14 @@ export function queryLimitsRule(
       }
     },
   });
+}
+
+/** The errors of a document over the limits, for these variables; none when within them. */
+export function checkQueryLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Readonly<Record<string, unknown>> | undefined,
+  limits?: QueryLimits,
+): readonly GraphQLError[] {
+  return validate(schema, document, [queryLimitsRule(variables ?? {}, limits)]);
 }

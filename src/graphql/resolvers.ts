@@ -1,11 +1,14 @@
 /**
  * Query resolvers: each one reads its arguments the way the REST route does and makes the same
- * call into RegistryReads (or the registry summary), nothing more. Nested lists of reports go
- * through the loaders in ./loaders.ts.
+ * call, nothing more: Lookups for the reads that take `org` (without it they are the plain
+ * registry reads), RegistryReads for the others, the registry for its summary. Nested lists of
+ * reports go through the loaders in ./loaders.ts.
  */
 import { valueFromASTUntyped, type ValueNode } from './graphql-js.js';
-import type { IResolvers } from 'mercurius';
+import type { IResolvers, MercuriusContext } from 'mercurius';
 import { MAX_PORT, MIN_PORT } from '../domain/protocols.js';
+import { authenticate } from '../http/org-access.js';
+import type { Lookups } from '../registry/lookups.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../registry/pagination.js';
 import {
   FREE_PORTS_WINDOW,
@@ -16,7 +19,7 @@ import type { Registry } from '../registry/registry.js';
 import {
   bounded,
   given,
-  refuseOrg,
+  orgSelector,
   type FreePortsArgs,
   type LookupArgs,
   type PortArgs,
@@ -39,17 +42,25 @@ const jsonScalar = {
 
 export interface ResolverDependencies {
   reads: RegistryReads;
+  lookups: Lookups;
   registry: Registry;
 }
 
-export function resolvers({ reads, registry }: ResolverDependencies): IResolvers {
+/** The caller's key (Authorization: Bearer), checked only when a lookup names an organisation. */
+function callerOf(context: MercuriusContext) {
+  return () => authenticate(context.reply.request);
+}
+
+export function resolvers({ reads, lookups, registry }: ResolverDependencies): IResolvers {
   return {
     JSON: jsonScalar,
     Query: {
-      port: (_root: unknown, args: PortArgs) => {
-        refuseOrg(args);
-        return reads.port(args.number, given(args.protocol));
-      },
+      port: (_root: unknown, args: PortArgs, context: MercuriusContext) =>
+        lookups.port(callerOf(context), {
+          port: args.number,
+          protocol: given(args.protocol),
+          ...orgSelector(args),
+        }),
 
       ports: (_root: unknown, args: PortsArgs) =>
         reads.ports({
@@ -61,15 +72,19 @@ export function resolvers({ reads, registry }: ResolverDependencies): IResolvers
           cursor: given(args.after),
         }),
 
-      service: (_root: unknown, args: ServiceArgs) => {
-        refuseOrg(args);
-        return reads.service(args.name, given(args.protocol));
-      },
+      service: (_root: unknown, args: ServiceArgs, context: MercuriusContext) =>
+        lookups.service(callerOf(context), {
+          name: args.name,
+          protocol: given(args.protocol),
+          ...orgSelector(args),
+        }),
 
-      resolve: (_root: unknown, args: ServiceArgs) => {
-        refuseOrg(args);
-        return reads.resolve(args.name, given(args.protocol));
-      },
+      resolve: (_root: unknown, args: ServiceArgs, context: MercuriusContext) =>
+        lookups.resolve(callerOf(context), {
+          name: args.name,
+          protocol: given(args.protocol),
+          ...orgSelector(args),
+        }),
 
       services: (_root: unknown, args: SearchArgs) =>
         reads.search({
@@ -83,15 +98,14 @@ export function resolvers({ reads, registry }: ResolverDependencies): IResolvers
 
       ranges: () => reads.ranges(),
 
-      freePorts: (_root: unknown, args: FreePortsArgs) => {
-        refuseOrg(args);
-        return reads.freePorts({
+      freePorts: (_root: unknown, args: FreePortsArgs, context: MercuriusContext) =>
+        lookups.freePorts(callerOf(context), {
           from: bounded(args.from, 'from', FREE_PORTS_WINDOW.from, MIN_PORT, MAX_PORT),
           to: bounded(args.to, 'to', FREE_PORTS_WINDOW.to, MIN_PORT, MAX_PORT),
           protocol: given(args.protocol) ?? 'tcp',
           count: bounded(args.count, 'count', FREE_PORTS_DEFAULT_COUNT, 1, MAX_FREE_PORTS),
-        });
-      },
+          ...orgSelector(args),
+        }),
 
       registry: () => registry.summary(),
 

@@ -14,7 +14,7 @@ export const FREE_PORTS_DEFAULT_COUNT = 10;
 
 export const typeDefs = /* GraphQL */ `
 """
-Any JSON value. Used only by \`organization\` lists until the organisations feature gives them a type.
+Any JSON value. The organisation's assignments in \`organization\` lists, as the REST JSON has them (id, scope, serviceName, protocol, portStart, portEnd, description, owner, tags, version, createdBy, createdAt, updatedAt), until GraphQL gets an Assignment type.
 """
 scalar JSON
 
@@ -118,9 +118,9 @@ type Query {
     number: Int!
     "Limit the report to one protocol"
     protocol: Protocol
-    "Organisation slug (not available yet: refused)"
+    "Organisation slug: adds its own entries (needs a key that may read it)"
     org: String
-    "Organisation scope (not available yet: refused)"
+    "Organisation scope (needs org); all scopes when left out"
     scope: String
   ): PortReport
 
@@ -150,21 +150,21 @@ type Query {
     name: String!
     "Only this protocol"
     protocol: Protocol
-    "Organisation slug (not available yet: refused)"
+    "Organisation slug: adds its own entries (needs a key that may read it)"
     org: String
   ): ServiceReport
 
   """
-  The one port a client should connect to (GET /v1/resolve/{name}); tcp unless a protocol is given.
+  The one port a client should connect to (GET /v1/resolve/{name}): with org, the organisation's own entry first, then IANA's primary; tcp unless a protocol is given.
   """
   resolve(
     "Service name or alias"
     name: String!
     "The protocol to resolve for (tcp when left out)"
     protocol: Protocol
-    "Organisation slug (not available yet: refused)"
+    "Organisation slug: its own entry answers first (needs a key that may read it)"
     org: String
-    "Organisation scope (not available yet: refused)"
+    "Prefer the organisation's entry of this scope (needs org)"
     scope: String
   ): Resolution
 
@@ -204,9 +204,9 @@ type Query {
     protocol: Protocol = tcp
     "How many ports, 1-${MAX_FREE_PORTS}"
     count: Int = ${FREE_PORTS_DEFAULT_COUNT}
-    "Organisation slug (not available yet: refused)"
+    "Organisation slug: adds its own entries (needs a key that may read it)"
     org: String
-    "Organisation scope (not available yet: refused)"
+    "Organisation scope (needs org); all scopes when left out"
     scope: String
   ): FreePorts
 
@@ -238,7 +238,7 @@ type PortReport {
   protocols: [ProtocolStatus!]!
   "The IANA entries covering the port"
   iana: [RegistryEntry!]!
-  "The organisation's own assignments on this port (with org; typed when organisations arrive)"
+  "The organisation's own assignments on this port (with org)"
   organization: [JSON!]!
   "Security notes, unofficial uses and warnings, each with its source"
   notes: [PortNote!]!
@@ -372,7 +372,7 @@ type ServiceReport {
   ports: [ServicePort!]!
   "The IANA entries of the service"
   iana: [RegistryEntry!]!
-  "The organisation's own entries (with org; typed when organisations arrive)"
+  "The organisation's own entries of this name (with org)"
   organization: [JSON!]!
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import { InvalidPortError } from '../domain/classification.js';
 import {
   ConflictError,
@@ -133,6 +134,11 @@ async function problemErrors(app: FastifyInstance): Promise<void> {
     if (error instanceof RegistryNotReadyError) {
       reply.header('retry-after', '1');
       return sendProblem(reply, 503, error.message);
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', '5');
+      return sendProblem(reply, 503, 'the database is unavailable; try again shortly');
     }
     const status = error.statusCode;
     if (status !== undefined && status >= 400 && status < 500) {

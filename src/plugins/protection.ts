@@ -46,7 +46,8 @@ async function protection(app: FastifyInstance, options: ProtectionOptions): Pro
         const token = bearerToken(request);
         return token ? `key:${hashKey(token).slice(0, 32)}` : `ip:${request.ip}`;
       },
-      allowList: (request: FastifyRequest) => request.url.startsWith('/health/'),
+      allowList: (request: FastifyRequest) =>
+        request.url.startsWith('/health/') || request.url === '/metrics',
       errorResponseBuilder: (_request, context) => {
         const error = new Error(
           `rate limit of ${context.max} requests per ${context.after} exceeded`,
