@@ -44,6 +44,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? false,
     requestIdHeader: 'x-request-id',
     bodyLimit: 1024 * 1024,
+    // During shutdown, requests already on an open connection are still served (SIGTERM drains).
+    return503OnClosing: false,
     // Malformed URLs (bad percent-encoding, overlong parameters) get problem+json too.
     frameworkErrors: (error, _request, reply) =>
       sendProblem(reply, error.statusCode ?? 400, frameworkErrorDetail(error.code)),

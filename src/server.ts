@@ -119,7 +119,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   let stopping = false;
-  const shutdown = (signal: string): void => {
+  const shutdown = (signal: string, exitCode = 0): void => {
     if (stopping) return;
     stopping = true;
     server.app.log.info({ signal }, 'shutting down');
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_TIMEOUT_MS);
     timer.unref();
     server.stop().then(
-      () => process.exit(0),
+      () => process.exit(exitCode),
       (error: unknown) => {
         server.app.log.error({ err: error }, 'shutdown failed');
         process.exit(1);
@@ -138,6 +138,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Errors inside requests are answered by Fastify; these are the ones that escaped everything.
+  process.on('unhandledRejection', (reason) => {
+    server.app.log.error({ err: reason }, 'unhandled promise rejection');
+  });
+  process.on('uncaughtException', (error) => {
+    server.app.log.fatal({ err: error }, 'uncaught exception; shutting down');
+    shutdown('uncaughtException', 1);
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -56,30 +56,33 @@ export interface QueryLimits {
   cost: number;
 }
 
-/** Lists whose size an argument of the field above them sets. */
-const SIZED_LISTS: Record<
-  string,
-  { argument: string; kind: 'count' | 'list'; fallback: number; max: number }
-> = {
-  'EntryConnection.items': {
-    argument: 'first',
-    kind: 'count',
-    fallback: DEFAULT_LIMIT,
-    max: MAX_LIMIT,
-  },
-  'ServiceMatchConnection.items': {
-    argument: 'first',
-    kind: 'count',
-    fallback: DEFAULT_LIMIT,
-    max: MAX_LIMIT,
-  },
-  'LookupAnswer.ports': { argument: 'ports', kind: 'list', fallback: 0, max: MAX_LOOKUP_ITEMS },
-  'LookupAnswer.services': {
-    argument: 'services',
-    kind: 'list',
-    fallback: 0,
-    max: MAX_LOOKUP_ITEMS,
-  },
+interface SizedList {
+  /** The argument of the field above the list that sets its size. */
+  argument: string;
+  kind: 'count' | 'list';
+  fallback: number;
+  max: number;
+}
+
+const PAGE: SizedList = {
+  argument: 'first',
+  kind: 'count',
+  fallback: DEFAULT_LIMIT,
+  max: MAX_LIMIT,
+};
+const lookupList = (argument: string): SizedList => ({
+  argument,
+  kind: 'list',
+  fallback: 0,
+  max: MAX_LOOKUP_ITEMS,
+});
+
+/** Lists whose size an argument sets; any other list of objects counts as LIST_ESTIMATE. */
+const SIZED_LISTS: Record<string, SizedList> = {
+  'EntryConnection.items': PAGE,
+  'ServiceMatchConnection.items': PAGE,
+  'LookupAnswer.ports': lookupList('ports'),
+  'LookupAnswer.services': lookupList('services'),
 };
 
 /** Thrown inside the walk once the cost is over the limit: nothing more needs counting. */
@@ -180,8 +183,8 @@ class QueryMeasure {
     )?.value;
     const size =
       value?.kind === Kind.VARIABLE
-        ? valueSize(this.variables[value.name.value], sized.kind, sized.fallback, sized.max)
-        : literalSize(value, sized.kind, sized.fallback);
+        ? valueSize(this.variables[value.name.value], sized)
+        : literalSize(value, sized);
     return Math.min(size, sized.max);
   }
 
@@ -192,11 +195,7 @@ class QueryMeasure {
 }
 
 /** The size a literal argument gives a list. */
-function literalSize(
-  value: ValueNode | undefined,
-  kind: 'count' | 'list',
-  fallback: number,
-): number {
+function literalSize(value: ValueNode | undefined, { kind, fallback }: SizedList): number {
   if (value === undefined || value.kind === Kind.NULL) return fallback;
   if (kind === 'count') return value.kind === Kind.INT ? Number(value.value) : fallback;
   // A single value where a list is expected is a list of one (GraphQL input coercion).
@@ -204,7 +203,7 @@ function literalSize(
 }
 
 /** The size a variable's value gives a list; a value of the wrong type counts as the maximum. */
-function valueSize(value: unknown, kind: 'count' | 'list', fallback: number, max: number): number {
+function valueSize(value: unknown, { kind, fallback, max }: SizedList): number {
   if (value === undefined || value === null) return fallback;
   if (kind === 'count') return typeof value === 'number' ? value : max;
   return Array.isArray(value) ? value.length : 1;

@@ -30,8 +30,9 @@ import {
 import { FREE_PORTS_DEFAULT_COUNT } from './schema.graphql.js';
 
 /**
- * The JSON scalar: any value, passed through as is (the `organization` lists until they get a
- * type). Functions only: Mercurius copies them onto the SDL's scalar, keeping its description.
+ * The JSON scalar: any value, passed through as is (the organisation's assignments in
+ * `organization` lists, until GraphQL gets an Assignment type). Functions only: Mercurius copies
+ * them onto the SDL's scalar, which keeps its description.
  */
 const jsonScalar = {
   serialize: (value: unknown) => value,

@@ -11,6 +11,7 @@ import {
   UnauthenticatedError,
 } from '../registry/errors.js';
 import { RegistryNotReadyError } from '../registry/registry.js';
+import { RegistrySourceError } from '../registry/registry-source.js';
 
 export interface FieldError {
   field: string;
@@ -109,6 +110,9 @@ async function problemErrors(app: FastifyInstance): Promise<void> {
       ]);
     }
     if (error instanceof NotFoundError) return sendProblem(reply, 404, error.message);
+    if (error instanceof RegistrySourceError) {
+      return sendProblem(reply, 422, error.message, [{ field: 'from', message: error.message }]);
+    }
     if (error instanceof UnauthenticatedError) {
       const challenge = request.headers.authorization
         ? 'Bearer realm="port-registry", error="invalid_token"'

@@ -63,3 +63,40 @@ export const HealthStatus = Type.Object(
   },
   { $id: 'HealthStatus' },
 );
+
+export const SyncBody = Type.Object(
+  {
+    from: Type.String({
+      minLength: 1,
+      maxLength: 2000,
+      description: 'URL of an IANA registry file',
+      examples: [
+        'https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.csv',
+      ],
+    }),
+    format: Type.Optional(
+      Type.String({ maxLength: 10, description: 'csv, xml or services (default: detected)' }),
+    ),
+    dryRun: Type.Optional(Type.Boolean({ description: 'Report the diff without applying it' })),
+  },
+  { additionalProperties: false },
+);
+
+const Examples = Type.Array(Type.String(), { maxItems: 5, examples: [['https 443/tcp']] });
+
+export const SyncReport = Type.Object(
+  {
+    source: Type.String(),
+    format: Type.String(),
+    checksum: Type.Union([Type.String(), Type.Null()]),
+    dryRun: Type.Boolean(),
+    added: Type.Integer({ minimum: 0 }),
+    changed: Type.Integer({ minimum: 0 }),
+    removed: Type.Integer({ minimum: 0 }),
+    unchanged: Type.Integer({ minimum: 0 }),
+    total: Type.Integer({ minimum: 0 }),
+    examples: Type.Object({ added: Examples, changed: Examples, removed: Examples }),
+    runId: Type.Union([Type.Integer(), Type.Null()]),
+  },
+  { $id: 'SyncReport', description: 'What a sync added, changed and removed' },
+);
