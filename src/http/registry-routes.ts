@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { ForbiddenError, InvalidInputError } from '../registry/errors.js';
 import { authenticate } from './org-access.js';
 import { problemResponses } from './schemas/common.js';
