@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Database } from './db/database.js';
 import { healthRoutes } from './http/health-routes.js';
 import { registryRoutes } from './http/registry-routes.js';
+import { graphqlPlugin } from './graphql/plugin.js';
 import { assignmentRoutes } from './http/assignment-routes.js';
 import { orgRoutes } from './http/org-routes.js';
 import { portRoutes } from './http/port-routes.js';
@@ -92,6 +93,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(serviceRoutes);
   await app.register(orgRoutes);
   await app.register(assignmentRoutes);
+  await app.register(graphqlPlugin);
   await app.register(graphiql);
   return app;
 }

@@ -157,8 +157,8 @@ function notesLines(paint: Paint, notes: PortNote[]): string[] {
   const severityWidth = Math.max(...shown.map((note) => note.severity.length));
   for (const note of shown) {
     const indent = ' '.repeat(INDENT * 2);
-    const severity = note.severity.padEnd(severityWidth);
-    const lead = `${indent}${paint(SEVERITY_STYLES[note.severity], severity)}  `;
+    const padding = ' '.repeat(severityWidth - note.severity.length + 2);
+    const lead = `${indent}${paint(SEVERITY_STYLES[note.severity], note.severity)}${padding}`;
     const text = note.protocol ? `${note.protocol}: ${note.text}` : note.text;
     lines.push(
       ...wrap(paint, lead, indent.length + severityWidth + 2, [

@@ -1,10 +1,9 @@
 /**
  * Arguments as REST's routes read them, through the same functions: GraphQL's `null` means "left
- * out", and numbers are bounded by REST's own check, which lives in src/http/registry-cache.ts
- * until it moves to registry/ (both faces need it).
+ * out", and numbers are bounded by the same check as REST's (registry/pagination.ts).
  */
 import type { EntryStatus, Protocol } from '../domain/protocols.js';
-import { boundedInteger } from '../http/registry-cache.js';
+import { boundedInteger } from '../registry/pagination.js';
 
 /** `null` (asked for explicitly) is the same as leaving an argument out. */
 export function given<T>(value: T | null | undefined): T | undefined {

@@ -9,7 +9,7 @@ import {
   ifMatchVersion,
   organizationFor,
 } from './org-access.js';
-import { boundedInteger } from './registry-cache.js';
+import { boundedInteger } from '../registry/pagination.js';
 import { problemResponses } from './schemas/common.js';
 import {
   AllocationBody,

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../registry/pagination.js';
 import { listAudit } from '../registry/audit.js';
 import { actorOf, authenticate, organizationFor } from './org-access.js';
-import { boundedInteger } from './registry-cache.js';
+import { boundedInteger } from '../registry/pagination.js';
 import { PaginationQuery, problemResponses } from './schemas/common.js';
 import { CreateKeyBody, CreateOrgBody, OrgItemParams, OrgParams } from './schemas/orgs.js';
 import type { Scope } from '../registry/principal.js';

@@ -13,7 +13,8 @@ import {
 import { FREE_PORTS_WINDOW, MAX_FREE_PORTS } from '../registry/registry-reads.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../registry/pagination.js';
 import { authenticate } from './org-access.js';
-import { boundedInteger, isPrivateLookup, notModified } from './registry-cache.js';
+import { isPrivateLookup, notModified } from './registry-cache.js';
+import { boundedInteger } from '../registry/pagination.js';
 
 const errors = problemResponses(400, 503);
 

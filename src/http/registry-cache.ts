@@ -1,5 +1,4 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidInputError } from '../registry/errors.js';
 
 /**
  * Registry answers change only on sync: they carry the registry's content version as ETag
@@ -31,33 +30,4 @@ export function isPrivateLookup(
   const org = query.org !== undefined || query.scope !== undefined;
   if (org) reply.header('cache-control', 'private, no-store');
   return org;
-}
-
-/** Organisation views arrive with the organisations feature; until then `org` is refused. */
-export function refuseOrgUntilSupported(query: {
-  org?: string | undefined;
-  scope?: string | undefined;
-}): void {
-  if (query.org !== undefined || query.scope !== undefined) {
-    throw InvalidInputError.field(
-      query.org !== undefined ? 'org' : 'scope',
-      'organisation views are not available in this version of the service',
-    );
-  }
-}
-
-/** Parses a digits-only parameter (its form already checked by the schema) and bounds it. */
-export function boundedInteger(
-  value: string | undefined,
-  field: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (number < min || number > max) {
-    throw InvalidInputError.field(field, `must be an integer from ${min} to ${max}`);
-  }
-  return number;
 }

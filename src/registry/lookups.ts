@@ -40,7 +40,9 @@ export class Lookups {
   ): Promise<ServiceReport> {
     const org = await this.organization(authenticate, query);
     const iana = () => this.reads.service(query.name, query.protocol);
-    return org ? this.orgs.serviceReport(org, query.name, iana, query.protocol) : iana();
+    return org
+      ? this.orgs.serviceReport(org, query.name, iana, query.protocol, query.scope)
+      : iana();
   }
 
   async resolve(

@@ -58,8 +58,9 @@ export class OrganizationServices {
     name: string,
     iana: () => ServiceReport,
     protocol?: Protocol,
+    scope?: string,
   ): Promise<ServiceReport> {
-    const organization = (await this.assignments.named(org.id, name)).filter(
+    const organization = (await this.assignments.named(org.id, name, scope)).filter(
       (assignment) => !protocol || assignment.protocol === protocol,
     );
     try {

@@ -60,3 +60,19 @@ function decodeIdCursor(cursor: string): string {
   if (!match) throw InvalidInputError.field('cursor', 'is not a cursor this service issued');
   return match[1] as string;
 }
+
+/** Parses a digits-only parameter (its form already checked by the schema) and bounds it. */
+export function boundedInteger(
+  value: string | undefined,
+  field: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (number < min || number > max) {
+    throw InvalidInputError.field(field, `must be an integer from ${min} to ${max}`);
+  }
+  return number;
+}
