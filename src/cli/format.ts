@@ -7,7 +7,7 @@ import { PROTOCOLS, type EntryStatus, type Protocol } from '../domain/protocols.
 import { serviceNameKey } from '../domain/service-name.js';
 import type { PortNote } from '../registry/port-notes.js';
 import type { PortReport, Resolution, ServiceReport } from '../registry/reports.js';
-import { painter, row, wrap, type Paint, type StyleName } from './terminal.js';
+import { MAX_LINE_WIDTH, painter, row, wrap, type Paint, type StyleName } from './terminal.js';
 
 export interface FormatOptions {
   color: boolean;
@@ -96,7 +96,12 @@ function portHeadline(paint: Paint, report: PortReport): string {
   const kind = classification.privileged ? `${range}, privileged` : range;
   const port = String(report.port);
   const names = namesSummary(report);
-  return `${paint('bold', port)}  ${paint('bold', names)}   ${paint('dim', kind)}`;
+  const head = `${paint('bold', port)}  ${paint('bold', names)}`;
+  // Many names on one port: the kind of port moves to a line of its own.
+  if (port.length + names.length + kind.length + 5 > MAX_LINE_WIDTH) {
+    return `${head}\n${' '.repeat(INDENT)}${paint('dim', kind)}`;
+  }
+  return `${head}   ${paint('dim', kind)}`;
 }
 
 /** `https (tcp, udp, sctp)`; without a primary name, the statuses: `reserved (udp)`. */

@@ -52,7 +52,8 @@ export class PortNotes {
     const notes = (this.byPort.get(port) ?? []).filter(
       (note) => !protocol || note.protocol === null || note.protocol === protocol,
     );
-    if (this.badPorts.has(port)) {
+    // Browsers speak HTTP over TCP (and QUIC, which the Fetch list does not cover).
+    if (this.badPorts.has(port) && (!protocol || protocol === 'tcp')) {
       notes.push({
         kind: 'browser-blocked',
         severity: 'info',
