@@ -43,6 +43,8 @@ export function actorOf(request: FastifyRequest): Actor {
 export function ifMatchVersion(request: FastifyRequest, id: number): number | undefined {
   const header = request.headers['if-match'];
   if (!header) return undefined;
+  // RFC 9110 section 13.1.1: `*` matches any current representation.
+  if (header.trim() === '*') return undefined;
   const match = /^(?:W\/)?"?(\d+)-(\d+)"?$/.exec(header.trim());
   if (!match || Number(match[1]) !== id) return -1;
   return Number(match[2]);

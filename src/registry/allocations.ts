@@ -1,4 +1,5 @@
-import type { AssignmentWarning } from '../domain/assignment-rules.js';
+import { DYNAMIC_START, type AssignmentWarning } from '../domain/assignment-rules.js';
+import { EXCLUSION_VIOLATION, postgresErrorCode } from '../db/errors.js';
 import { isPort, isProtocol, type Protocol } from '../domain/protocols.js';
 import { serviceNameMessage, serviceNameProblem } from '../domain/service-name.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
@@ -12,6 +13,7 @@ import type { Registry } from './registry.js';
 export const ALLOCATION_WINDOW = { from: 1024, to: 32767 } as const;
 /** Allocations wait in line for their pool; under load the line can be long, never endless. */
 const TRANSACTION_LIMITS = { maxWait: 60_000, timeout: 60_000 };
+const MAX_ATTEMPTS = 5;
 
 export interface AllocationInput {
   serviceName?: string | undefined;
@@ -22,6 +24,7 @@ export interface AllocationInput {
   reservationId?: number | undefined;
   description?: string | undefined;
   owner?: string | undefined;
+  allowDynamic?: boolean | undefined;
 }
 
 export interface Allocation {
@@ -58,6 +61,27 @@ export class Allocations {
     idempotencyKey?: string,
   ): Promise<Allocation> {
     const serviceName = checkName(input.serviceName);
+    // A direct POST does not wait for the advisory lock: it can take the chosen port between the
+    // scan and the insert. The exclusion constraint then refuses the insert; scan again.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.allocateOnce(org, actor, input, serviceName, idempotencyKey);
+      } catch (error) {
+        if (postgresErrorCode(error) !== EXCLUSION_VIOLATION) throw error;
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new ConflictError('the window kept changing under concurrent writes; retry');
+        }
+      }
+    }
+  }
+
+  private async allocateOnce(
+    org: OrganizationRef,
+    actor: Actor,
+    input: AllocationInput,
+    serviceName: string,
+    idempotencyKey: string | undefined,
+  ): Promise<Allocation> {
     return this.prisma.$transaction(async (tx) => {
       if (idempotencyKey !== undefined) {
         const earlier = await claimIdempotencyKey(tx, org.id, idempotencyKey);
@@ -202,6 +226,12 @@ async function resolveWindow(
   if (!isPort(to)) problems.push({ field: 'to', message: 'must be an integer from 0 to 65535' });
   if (isPort(from) && isPort(to) && from > to)
     problems.push({ field: 'from', message: 'must not be greater than to' });
+  else if (isPort(to) && to >= DYNAMIC_START && !input.allowDynamic) {
+    problems.push({
+      field: 'to',
+      message: `reaches into the dynamic range ${DYNAMIC_START}-65535 (RFC 6335 section 8.1.2); set allowDynamic to override`,
+    });
+  }
   const scope = (input.scope ?? DEFAULT_SCOPE).trim();
   if (scope.length === 0) problems.push({ field: 'scope', message: 'must not be blank' });
   if (problems.length > 0)

@@ -104,10 +104,8 @@ export class Assignments {
       problems.push({ field: 'port', message: 'give either port, or portStart and portEnd' });
     }
     const portStart = input.port ?? input.portStart ?? base?.portStart;
-    const portEnd =
-      input.port ??
-      input.portEnd ??
-      (input.portStart !== undefined ? input.portStart : base?.portEnd);
+    // A new assignment given only portStart is one port; a change of portStart keeps portEnd.
+    const portEnd = input.port ?? input.portEnd ?? (base ? base.portEnd : input.portStart);
     const serviceName = input.serviceName ?? base?.serviceName;
     const protocol = input.protocol ?? base?.protocol;
     problems.push(
@@ -116,7 +114,10 @@ export class Assignments {
         protocol,
         portStart,
         portEnd,
-        allowDynamic: input.allowDynamic,
+        // The override given when the ports were set holds while they stay the same.
+        allowDynamic:
+          input.allowDynamic ??
+          (base !== undefined && portStart === base.portStart && portEnd === base.portEnd),
       }),
     );
     const scope = (input.scope ?? base?.scope ?? DEFAULT_SCOPE).trim();
@@ -140,10 +141,22 @@ export class Assignments {
     const key = serviceNameKey(serviceName);
     const holders = new Set<string>();
     const index = this.registry.current;
-    for (const entry of index.entriesInWindow(block.portStart, block.portEnd)) {
-      if (entry.status !== 'assigned' || entry.serviceName === null) continue;
-      if (entry.protocol !== null && entry.protocol !== block.protocol) continue;
-      if (serviceNameKey(entry.serviceName) !== key) holders.add(entry.serviceName);
+    const assigned = index
+      .entriesInWindow(block.portStart, block.portEnd)
+      .filter(
+        (entry) =>
+          entry.status === 'assigned' &&
+          entry.serviceName !== null &&
+          (entry.protocol === null || entry.protocol === block.protocol),
+      );
+    // Where IANA assigns the ports to this very service, the other names there (www beside http)
+    // are its aliases and duplicates, not other services.
+    const own = assigned.filter((entry) => serviceNameKey(entry.serviceName as string) === key);
+    for (const entry of assigned) {
+      if (serviceNameKey(entry.serviceName as string) === key) continue;
+      if (own.some((mine) => mine.portStart === entry.portStart && mine.portEnd === entry.portEnd))
+        continue;
+      holders.add(entry.serviceName as string);
     }
     const browserBlockedPorts: number[] = [];
     for (

@@ -237,6 +237,7 @@ export const AllocationBody = Type.Object(
     from: Type.Optional(PortField),
     to: Type.Optional(PortField),
     reservationId: Type.Optional(Type.Integer({ minimum: 1 })),
+    allowDynamic: Type.Optional(Type.Boolean()),
     description: Type.Optional(Type.String({ maxLength: 500 })),
     owner: Type.Optional(Type.String({ maxLength: 100 })),
   },

@@ -1,0 +1,219 @@
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import { trackChild } from './children.js';
+import { median, withTimeout } from './stats.js';
+
+/** The autocannon settings of one run; every compared target gets the same. */
+export interface LoadSettings {
+  connections: number;
+  /** Seconds of each measured round. */
+  durationSeconds: number;
+  /** Measured rounds per target; compared targets take turns, so noise hits them alike. */
+  rounds: number;
+  pipelining: number;
+  /** An unmeasured run per target before the rounds (JIT, connection pools, caches). */
+  warmupSeconds: number;
+}
+
+export interface LoadRequest {
+  url: string;
+  method?: 'GET' | 'POST';
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+/** One measured autocannon run. */
+export interface LoadRun {
+  requestsPerSecond: number;
+  averageMs: number;
+  p99Ms: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  /** Answers per status code (autocannon's statusCodeStats). */
+  statuses: Record<string, number>;
+}
+
+/** The medians over the rounds (requests, non-2xx and errors summed), and the rounds. */
+export interface LoadFigures extends LoadRun {
+  url: string;
+  rounds: LoadRun[];
+}
+
+async function measure(
+  request: LoadRequest,
+  settings: LoadSettings,
+  seconds: number,
+): Promise<LoadRun> {
+  const result = await withTimeout(
+    autocannon({
+      url: request.url,
+      method: request.method ?? 'GET',
+      body: request.body,
+      headers: request.headers,
+      connections: settings.connections,
+      pipelining: settings.pipelining,
+      duration: seconds,
+      timeout: 10,
+    }),
+    (seconds + 30) * 1000,
+    `load on ${request.url}`,
+  );
+  return {
+    requestsPerSecond: result.requests.average,
+    averageMs: result.latency.average,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    statuses: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count ?? 0]),
+    ),
+  };
+}
+
+/**
+ * Loads each request with the same settings: a warm-up each, then `rounds` rounds in which the
+ * requests take turns. The figures are medians over the rounds.
+ */
+export async function compareLoads(
+  requests: readonly LoadRequest[],
+  settings: LoadSettings,
+): Promise<LoadFigures[]> {
+  if (settings.warmupSeconds > 0) {
+    for (const request of requests) await measure(request, settings, settings.warmupSeconds);
+  }
+  const rounds = requests.map((): LoadRun[] => []);
+  for (let round = 0; round < settings.rounds; round += 1) {
+    for (const [index, request] of requests.entries()) {
+      rounds[index]?.push(await measure(request, settings, settings.durationSeconds));
+    }
+  }
+  return requests.map((request, index) => {
+    const runs = rounds[index] ?? [];
+    const sum = (pick: (run: LoadRun) => number): number =>
+      runs.reduce((total, run) => total + pick(run), 0);
+    return {
+      url: request.url,
+      requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)),
+      averageMs: median(runs.map((run) => run.averageMs)),
+      p99Ms: median(runs.map((run) => run.p99Ms)),
+      requests: sum((run) => run.requests),
+      non2xx: sum((run) => run.non2xx),
+      errors: sum((run) => run.errors),
+      statuses: runs.reduce<Record<string, number>>((total, run) => {
+        for (const [code, count] of Object.entries(run.statuses)) {
+          total[code] = (total[code] ?? 0) + count;
+        }
+        return total;
+      }, {}),
+      rounds: runs,
+    };
+  });
+}
+
+/** Null when every answer was 2xx and no connection failed, else what went wrong. */
+export function loadProblem(figures: LoadFigures): string | null {
+  if (figures.non2xx === 0 && figures.errors === 0) return null;
+  const statuses = Object.entries(figures.statuses)
+    .filter(([code]) => !code.startsWith('2'))
+    .map(([code, count]) => `${count} × ${code}`)
+    .join(', ');
+  return (
+    `${figures.non2xx} of ${figures.requests} answers were not 2xx` +
+    `${statuses ? ` (${statuses})` : ''}, ${figures.errors} connection errors`
+  );
+}
+
+/** One target alone: warm-up, then the rounds. */
+export async function runLoad(request: LoadRequest, settings: LoadSettings): Promise<LoadFigures> {
+  const [figures] = await compareLoads([request], settings);
+  if (!figures) throw new Error('no load figures');
+  return figures;
+}
+
+export interface BareServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts bench/bare-server.ts in its own process, answering from `answers` (port to JSON). */
+export async function startBareServer(
+  root: string,
+  workDir: string,
+  answers: ReadonlyMap<number, unknown>,
+): Promise<BareServer> {
+  const mapFile = path.join(workDir, 'bare-map.json');
+  await writeFile(mapFile, JSON.stringify(Object.fromEntries(answers)));
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'bench/bare-server.ts')],
+    {
+      cwd: root,
+      env: { ...process.env, BARE_MAP_FILE: mapFile },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  trackChild(child);
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const result = await Promise.race([exited, sleep(10_000).then(() => 'timeout' as const)]);
+    if (result === 'timeout') child.kill('SIGKILL');
+  };
+  const listening = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const url = /"listening":"(http:[^"]+)"/.exec(line)?.[1];
+      if (url) resolve(url);
+    });
+    void exited.then(() => reject(new Error('the bare Fastify server exited before listening')));
+  });
+  try {
+    return { url: await withTimeout(listening, 20_000, 'starting the bare Fastify server'), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * The REST-against-bare comparison of SPEC.md section 9: the bare Fastify route for `port`
+ * (answering `answer` from a Map) and `target` under the same settings, taking turns.
+ */
+export async function compareWithBare(options: {
+  root: string;
+  workDir: string;
+  port: number;
+  answer: unknown;
+  target: LoadRequest | null;
+  settings: LoadSettings;
+}): Promise<{ bare: LoadFigures; target: LoadFigures | null }> {
+  const bareServer = await startBareServer(
+    options.root,
+    options.workDir,
+    new Map([[options.port, options.answer]]),
+  );
+  try {
+    const bareRequest = { url: `${bareServer.url}/v1/ports/${options.port}` };
+    const requests = options.target ? [bareRequest, options.target] : [bareRequest];
+    const [bare, target] = await compareLoads(requests, options.settings);
+    if (!bare) throw new Error('no load figures for the bare route');
+    return { bare, target: target ?? null };
+  } finally {
+    await bareServer.stop();
+  }
+}
+
+/** Status and body of one request, bounded to five seconds. */
+export async function fetchText(
+  url: string,
+  init: { method?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: string }> {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(5_000) });
+  return { status: response.status, body: await response.text() };
+}
