@@ -35,6 +35,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** The operator key (ADMIN_API_KEY); without it no organisation can be created. */
   adminApiKey?: string | undefined;
+  /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
+  trustProxy?: boolean;
   /** Rate limits and CORS; the tests leave limits off unless they test them. */
   protection?: Partial<ProtectionOptions>;
 }
@@ -44,6 +46,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     requestIdHeader: 'x-request-id',
+    // Behind a reverse proxy, rate limits and logs need the client's address, not the proxy's.
+    trustProxy: options.trustProxy ?? false,
     bodyLimit: 1024 * 1024,
     // During shutdown, requests already on an open connection are still served (SIGTERM drains).
     return503OnClosing: false,
@@ -75,6 +79,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('orgs', orgs);
   app.decorate('lookups', new Lookups(reads, orgs));
   app.decorateRequest('principal', null);
+  // Every answer names its request, so a client can quote it and an operator find it in the logs.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   // The OpenAPI collector sees only routes registered after it.
   await app.register(openApiDocs);
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);

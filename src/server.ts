@@ -33,6 +33,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       registry,
       database,
       adminApiKey: config.ADMIN_API_KEY,
+      trustProxy: config.TRUST_PROXY,
       protection: {
         rateLimitMax: config.RATE_LIMIT_MAX,
         rateLimitWindowMs: config.RATE_LIMIT_WINDOW_MS,

@@ -5,17 +5,17 @@
  *
  * | code                      | from                                        | status if nothing ran |
  * |---------------------------|---------------------------------------------|-----------------------|
- * | BAD_USER_INPUT            | InvalidInputError, InvalidPortError, a bad variable value | 400     |
- * | UNAUTHENTICATED           | UnauthenticatedError (no or a bad key)      | 401                   |
- * | FORBIDDEN                 | ForbiddenError                              | 403                   |
- * | NOT_FOUND                 | NotFoundError                               | 404                   |
- * | CONFLICT                  | ConflictError (`extensions.conflict`)       | 409                   |
- * | PRECONDITION_FAILED       | PreconditionFailedError                     | 412                   |
- * | SERVICE_UNAVAILABLE       | RegistryNotReadyError                       | 503                   |
+ * | BAD_USER_INPUT            | InvalidInputError (REST's 400 and 422, `extensions.errors`), InvalidPortError, a bad variable value | 400 |
+ * | UNAUTHENTICATED           | UnauthenticatedError (no, a bad, revoked or expired key) | 401      |
+ * | FORBIDDEN                 | ForbiddenError (a key without the scope)    | 403                   |
+ * | NOT_FOUND                 | NotFoundError (also an organisation the key cannot see) | 404       |
+ * | CONFLICT                  | ConflictError (`extensions.conflict`: the holder) | 409             |
+ * | PRECONDITION_FAILED       | PreconditionFailedError (a stale ifVersion) | 412                   |
+ * | SERVICE_UNAVAILABLE       | RegistryNotReadyError, the database unreachable (Retry-After) | 503 |
  * | GRAPHQL_PARSE_FAILED      | a query that is not GraphQL                 | 400                   |
- * | GRAPHQL_VALIDATION_FAILED | a query the schema refuses (unknown field, `number: "x"`) | 400     |
+ * | GRAPHQL_VALIDATION_FAILED | a query the schema refuses (unknown field or input field, `number: "x"`) | 400 |
  * | QUERY_TOO_DEEP, QUERY_TOO_COMPLEX | ./query-limits.ts                   | 400                   |
- * | BAD_REQUEST               | an HTTP request Mercurius refused (bad JSON body) | its status      |
+ * | BAD_REQUEST               | an HTTP request Mercurius refused (bad JSON body, a mutation over GET) | its status |
  * | INTERNAL_SERVER_ERROR     | anything else (logged whole)                | 500                   |
  *
  * A request refused before execution (parse, validation, limits, variables) answers with that
@@ -30,6 +30,7 @@ import {
   type GraphQLFormattedError,
 } from './graphql-js.js';
 import type { MercuriusContext } from 'mercurius';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import { InvalidPortError } from '../domain/classification.js';
 import {
   ConflictError,
@@ -52,11 +53,20 @@ const ARGUMENT_NAMES: Record<string, Record<string, string>> = {
   services: { q: 'query', cursor: 'after' },
 };
 
+/** The same for the lists of an Organization (`org(slug) { assignments(after: ...) }`). */
+const ORGANIZATION_ARGUMENT_NAMES: Record<string, Record<string, string>> = {
+  assignments: { cursor: 'after' },
+  reservations: { cursor: 'after' },
+  audit: { cursor: 'after' },
+};
+
 interface Described {
   code: string;
   status: number;
   message: string;
   extensions?: Record<string, unknown>;
+  /** Seconds for Retry-After, when trying again later may work. */
+  retryAfter?: number;
 }
 
 const INTERNAL_MESSAGE = 'internal error; the request id is in the logs';
@@ -73,6 +83,12 @@ export function formatGraphqlErrors<TContext extends MercuriusContext>(
     const description = describe(error);
     if (description.code === 'INTERNAL_SERVER_ERROR') {
       log.error({ err: error.originalError ?? error }, 'graphql request failed');
+    }
+    if (description.retryAfter !== undefined) {
+      if (description.code === 'SERVICE_UNAVAILABLE' && error.originalError) {
+        log.warn({ err: error.originalError }, 'graphql request: service unavailable');
+      }
+      context.reply?.header('retry-after', String(description.retryAfter));
     }
     firstStatus ??= description.status;
     errors.push(formatted(error, description));
@@ -145,7 +161,15 @@ function describe(error: GraphQLError): Described {
     };
   }
   if (original instanceof RegistryNotReadyError) {
-    return { code: 'SERVICE_UNAVAILABLE', status: 503, message: original.message };
+    return { code: 'SERVICE_UNAVAILABLE', status: 503, message: original.message, retryAfter: 1 };
+  }
+  if (isDatabaseUnavailable(original)) {
+    return {
+      code: 'SERVICE_UNAVAILABLE',
+      status: 503,
+      message: 'the database is unavailable; try again shortly',
+      retryAfter: 5,
+    };
   }
   if (original === undefined || original instanceof GraphQLError) {
     return graphqlJsError(error);
@@ -172,7 +196,7 @@ function graphqlJsError(error: GraphQLError): Described {
 
 /** Field details as REST's problem `errors`, named after this query's arguments. */
 function badUserInput(error: GraphQLError, message: string, problems: FieldProblem[]): Described {
-  const names = ARGUMENT_NAMES[queryFieldName(error) ?? ''] ?? {};
+  const names = argumentNames(error);
   const renamed = problems.map((problem) => ({
     field: names[problem.field] ?? problem.field,
     message: problem.message,
@@ -186,10 +210,20 @@ function badUserInput(error: GraphQLError, message: string, problems: FieldProbl
   return { code: 'BAD_USER_INPUT', status: 400, message: text, extensions: { errors: renamed } };
 }
 
-/** The name of the query field that failed, when the error is on a field of Query itself. */
-function queryFieldName(error: GraphQLError): string | undefined {
+/**
+ * The renaming for the field that failed: a field of Query itself, or a list of the Organization
+ * that `org` answers (the only object with fields that take arguments).
+ */
+function argumentNames(error: GraphQLError): Record<string, string> {
   const node = error.nodes?.[0];
-  return error.path?.length === 1 && node?.kind === Kind.FIELD ? node.name.value : undefined;
+  if (node?.kind !== Kind.FIELD) return {};
+  const table =
+    error.path?.length === 1
+      ? ARGUMENT_NAMES
+      : error.path?.length === 2
+        ? ORGANIZATION_ARGUMENT_NAMES
+        : {};
+  return table[node.name.value] ?? {};
 }
 
 function formatted(error: GraphQLError, description: Described): GraphQLFormattedError {

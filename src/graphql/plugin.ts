@@ -7,6 +7,10 @@
  * - GET /graphql?query=... answers queries too (Mercurius refuses mutations over GET), so that
  *   a read can be a link. Keys travel in the Authorization header, never in cookies, so GET and
  *   simple POSTs are no CSRF risk.
+ * - Mutations (./org-resolvers.ts) run one after the other, each its own registry call and
+ *   transaction; nothing caches their answers (Mercurius's cache holds parsed queries only, loaders
+ *   serve only the registry's reports), and answers holding a new key say `cache-control: no-store`.
+ *   Batched requests (a JSON array of operations) stay off, Mercurius's default.
  * - The explorer is src/plugins/graphiql.ts at /graphiql (Mercurius's own loads a CDN).
  * - Errors: ./errors.ts; limits: ./query-limits.ts; Mercurius keeps parsed and validated queries
  *   in its LRU cache, so a repeated query skips both.
@@ -25,7 +29,12 @@ const MAX_QUERY_TOKENS = 10_000;
 export async function graphqlPlugin(app: FastifyInstance): Promise<void> {
   await app.register(mercurius, {
     schema: typeDefs,
-    resolvers: resolvers({ reads: app.reads, lookups: app.lookups, registry: app.registry }),
+    resolvers: resolvers({
+      reads: app.reads,
+      lookups: app.lookups,
+      registry: app.registry,
+      orgs: app.orgs,
+    }),
     loaders: loaders(app.reads),
     path: '/graphql',
     graphiql: false,

@@ -7,10 +7,15 @@
  * Depth counts fields from the root: `{ port { classification { range } } }` is 3.
  *
  * Cost counts every field once, times the size of each list of objects around it:
- * - a page (`ports`/`services` `items`) holds `first` items (the default when left out or null);
+ * - a page (`items` of `ports`, `services` and an organisation's `assignments`, `reservations`
+ *   and `audit`) holds `first` items (the default when left out or null);
  * - a lookup list (`LookupAnswer.ports`/`services`) holds as many items as the argument list;
  * - any other list of objects (`iana`, `protocols`, `notes`, nested reports) counts as 10.
  * `{ ports(first: 500) { items { serviceName protocol } } }` costs 1 + 1 + 500 x 2 = 1002.
+ *
+ * A mutation field costs MUTATION_COST instead of 1: each is a transaction of its own, run one after
+ * the other, so a document of many aliased mutations is a batch of writes the limit has to bound
+ * (20_000 / 100: at most 200 mutations in one document). What it answers is counted as for a query.
  *
  * Introspection (`__schema`, `__type`, `__typename`) is exempt from depth, as in graphql-depth-limit:
  * GraphiQL's own introspection query is 13 levels deep. Its answer is bounded by the schema as long
@@ -20,6 +25,7 @@
 import {
   GraphQLError,
   Kind,
+  OperationTypeNode,
   SchemaMetaFieldDef,
   TypeMetaFieldDef,
   TypeNameMetaFieldDef,
@@ -50,6 +56,8 @@ export const MAX_QUERY_DEPTH = 8;
 export const MAX_QUERY_COST = 20_000;
 /** What a list of objects without a size argument is taken to hold. */
 export const LIST_ESTIMATE = 10;
+/** What one field of a mutation costs, before what it answers. */
+export const MUTATION_COST = 100;
 
 export interface QueryLimits {
   depth: number;
@@ -81,6 +89,9 @@ const lookupList = (argument: string): SizedList => ({
 const SIZED_LISTS: Record<string, SizedList> = {
   'EntryConnection.items': PAGE,
   'ServiceMatchConnection.items': PAGE,
+  'AssignmentConnection.items': PAGE,
+  'ReservationConnection.items': PAGE,
+  'AuditEventConnection.items': PAGE,
   'LookupAnswer.ports': lookupList('ports'),
   'LookupAnswer.services': lookupList('services'),
 };
@@ -112,6 +123,8 @@ class QueryMeasure {
     private readonly limits: QueryLimits,
     /** The operation's variables, defaults filled in. */
     private readonly variables: Readonly<Record<string, unknown>>,
+    /** What a field of the root type costs: MUTATION_COST for a mutation. */
+    private readonly rootFieldCost: number,
   ) {}
 
   walk(selectionSet: SelectionSetNode, step: Step): void {
@@ -140,7 +153,7 @@ class QueryMeasure {
     const introspection = step.introspection || name.startsWith('__');
     const depth = introspection ? step.depth : step.depth + 1;
     if (depth > this.limits.depth) this.tooDeep = true;
-    this.cost += step.weight;
+    this.cost += step.depth === 0 && !introspection ? this.rootFieldCost : step.weight;
     if (this.cost > this.limits.cost) throw new OverBudget();
 
     const definition = fieldDefinition(step.type, name);
@@ -244,7 +257,12 @@ export function queryLimitsRule(
     OperationDefinition(operation) {
       const root = context.getSchema().getRootType(operation.operation);
       if (!root) return;
-      const measure = new QueryMeasure(context, limits, variablesOf(operation, variables));
+      const measure = new QueryMeasure(
+        context,
+        limits,
+        variablesOf(operation, variables),
+        operation.operation === OperationTypeNode.MUTATION ? MUTATION_COST : 1,
+      );
       let overBudget = false;
       try {
         measure.walk(operation.selectionSet, {

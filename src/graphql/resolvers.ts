@@ -2,13 +2,15 @@
  * Query resolvers: each one reads its arguments the way the REST route does and makes the same
  * call, nothing more: Lookups for the reads that take `org` (without it they are the plain
  * registry reads), RegistryReads for the others, the registry for its summary. Nested lists of
- * reports go through the loaders in ./loaders.ts.
+ * reports go through the loaders in ./loaders.ts; `org(slug)`, its lists and the mutations are in
+ * ./org-resolvers.ts.
  */
 import { valueFromASTUntyped, type ValueNode } from './graphql-js.js';
 import type { IResolvers, MercuriusContext } from 'mercurius';
 import { MAX_PORT, MIN_PORT } from '../domain/protocols.js';
 import { authenticate } from '../http/org-access.js';
 import type { Lookups } from '../registry/lookups.js';
+import type { OrganizationServices } from '../registry/organization-services.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../registry/pagination.js';
 import {
   FREE_PORTS_WINDOW,
@@ -27,12 +29,12 @@ import {
   type SearchArgs,
   type ServiceArgs,
 } from './arguments.js';
+import { orgQueryResolvers, orgResolvers } from './org-resolvers.js';
 import { FREE_PORTS_DEFAULT_COUNT } from './schema.graphql.js';
 
 /**
- * The JSON scalar: any value, passed through as is (the organisation's assignments in
- * `organization` lists, until GraphQL gets an Assignment type). Functions only: Mercurius copies
- * them onto the SDL's scalar, which keeps its description.
+ * The JSON scalar: any value, passed through as is (the before and after of audit events).
+ * Functions only: Mercurius copies them onto the SDL's scalar, which keeps its description.
  */
 const jsonScalar = {
   serialize: (value: unknown) => value,
@@ -45,6 +47,7 @@ export interface ResolverDependencies {
   reads: RegistryReads;
   lookups: Lookups;
   registry: Registry;
+  orgs: OrganizationServices;
 }
 
 /** The caller's key (Authorization: Bearer), checked only when a lookup names an organisation. */
@@ -52,8 +55,9 @@ function callerOf(context: MercuriusContext) {
   return () => authenticate(context.reply.request);
 }
 
-export function resolvers({ reads, lookups, registry }: ResolverDependencies): IResolvers {
+export function resolvers({ reads, lookups, registry, orgs }: ResolverDependencies): IResolvers {
   return {
+    ...orgResolvers(orgs),
     JSON: jsonScalar,
     Query: {
       port: (_root: unknown, args: PortArgs, context: MercuriusContext) =>
@@ -112,6 +116,8 @@ export function resolvers({ reads, lookups, registry }: ResolverDependencies): I
 
       lookup: (_root: unknown, args: LookupArgs) =>
         reads.lookup({ ports: given(args.ports), services: given(args.services) }),
+
+      ...orgQueryResolvers(),
     },
   };
 }

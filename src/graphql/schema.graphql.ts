@@ -1,10 +1,12 @@
 /**
- * The GraphQL schema of the read API (SPEC.md section 6). Every type and field mirrors the REST
- * JSON of the same thing (src/http/schemas/) name for name, so that one answer can be compared with
- * the other; the few fields only GraphQL has (nested reports) say so in their description.
+ * The GraphQL schema (SPEC.md section 6): the read API here, the organisations' types and the
+ * mutations in ./org-schema.graphql.ts. Every type and field mirrors the REST JSON of the same thing
+ * (src/http/schemas/) name for name, so that one answer can be compared with the other; the few
+ * fields only GraphQL has (nested reports and lists) say so in their description.
  * `npm run schema` prints it to schema.graphql.
  */
 import { buildSchema, printSchema } from './graphql-js.js';
+import { orgTypeDefs } from './org-schema.graphql.js';
 import { MAX_PORT, MIN_PORT } from '../domain/protocols.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../registry/pagination.js';
 import { FREE_PORTS_WINDOW, MAX_FREE_PORTS, MAX_LOOKUP_ITEMS } from '../registry/registry-reads.js';
@@ -12,9 +14,9 @@ import { FREE_PORTS_WINDOW, MAX_FREE_PORTS, MAX_LOOKUP_ITEMS } from '../registry
 /** REST's default too (GET /v1/free-ports, src/http/port-routes.ts). */
 export const FREE_PORTS_DEFAULT_COUNT = 10;
 
-export const typeDefs = /* GraphQL */ `
+const readTypeDefs = /* GraphQL */ `
 """
-Any JSON value. The organisation's assignments in \`organization\` lists, as the REST JSON has them (id, scope, serviceName, protocol, portStart, portEnd, description, owner, tags, version, createdBy, createdAt, updatedAt), until GraphQL gets an Assignment type.
+Any JSON value: the before and after of an audit event, as the REST JSON has them.
 """
 scalar JSON
 
@@ -224,6 +226,11 @@ type Query {
     "Service names or aliases"
     services: [String!]
   ): LookupAnswer
+
+  """
+  An organisation the caller's key may read (GET /v1/orgs/{org}), with its assignments, reservations, audit log and keys; NOT_FOUND for one it cannot see.
+  """
+  org("Organisation slug" slug: String!): Organization
 }
 
 """
@@ -239,7 +246,7 @@ type PortReport {
   "The IANA entries covering the port"
   iana: [RegistryEntry!]!
   "The organisation's own assignments on this port (with org)"
-  organization: [JSON!]!
+  organization: [Assignment!]!
   "Security notes, unofficial uses and warnings, each with its source"
   notes: [PortNote!]!
   """
@@ -373,7 +380,7 @@ type ServiceReport {
   "The IANA entries of the service"
   iana: [RegistryEntry!]!
   "The organisation's own entries of this name (with org)"
-  organization: [JSON!]!
+  organization: [Assignment!]!
 }
 
 """
@@ -698,6 +705,8 @@ type LookupItemError {
   message: String!
 }
 `;
+
+export const typeDefs = `${readTypeDefs}${orgTypeDefs}`;
 
 /** schema.graphql as \`npm run schema\` writes it: graphql-js's printing of the SDL, stable. */
 export function printedSchema(): string {

@@ -13,13 +13,14 @@ import {
 import { FREE_PORTS_WINDOW, MAX_FREE_PORTS } from '../registry/registry-reads.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../registry/pagination.js';
 import { authenticate } from './org-access.js';
-import { isPrivateLookup, notModified } from './registry-cache.js';
+import { isPrivateLookup, notModified, SerializedAnswers } from './registry-cache.js';
 import { boundedInteger } from '../registry/pagination.js';
 
 const errors = problemResponses(400, 503);
 
 export const portRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const reads = app.reads;
+  const reports = new SerializedAnswers();
 
   app.get(
     '/v1/ports/:port',
@@ -37,8 +38,12 @@ export const portRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (isPrivateLookup(reply, request.query)) {
         return app.lookups.port(() => authenticate(request), { ...request.query, port });
       }
-      if (notModified(request, reply, reads.version)) return reply;
-      return reads.port(port, request.query.protocol);
+      const version = reads.version;
+      if (notModified(request, reply, version)) return reply;
+      const protocol = request.query.protocol;
+      return reports.answer(reply, version, `${port}/${protocol ?? ''}`, () =>
+        reads.port(port, protocol),
+      );
     },
   );
 

@@ -31,3 +31,30 @@ export function isPrivateLookup(
   if (org) reply.header('cache-control', 'private, no-store');
   return org;
 }
+
+/** Bounded: a scan of every port must not grow it without limit. */
+const SERIALIZED_LIMIT = 20_000;
+
+/**
+ * Registry answers serialized once per registry version: the route's own response schema
+ * serializes (`reply.serialize`), and the text is reused until the next sync. The hot lookups then
+ * cost a map read instead of building and serializing a report per request.
+ */
+export class SerializedAnswers {
+  private version: string | null = null;
+  private readonly texts = new Map<string, string>();
+
+  answer(reply: FastifyReply, version: string, key: string, build: () => unknown): FastifyReply {
+    if (version !== this.version) {
+      this.version = version;
+      this.texts.clear();
+    }
+    let text = this.texts.get(key);
+    if (text === undefined) {
+      text = String(reply.serialize(build()));
+      if (this.texts.size >= SERIALIZED_LIMIT) this.texts.clear();
+      this.texts.set(key, text);
+    }
+    return reply.type('application/json; charset=utf-8').send(text);
+  }
+}
