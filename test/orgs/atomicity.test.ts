@@ -567,7 +567,9 @@ describe('atomicity and audit', () => {
       for (let i = 1; i < ids.length; i += 1) {
         expect((ids[i] as bigint) < (ids[i - 1] as bigint)).toBe(true);
       }
-      const times = events.map((event) => Date.parse(event.at));
+      // Times follow ids for writes made one after another; concurrent transactions may take their
+      // timestamps (transaction start) in another order than their ids.
+      const times = events.slice(0, 4).map((event) => Date.parse(event.at));
       for (let i = 1; i < times.length; i += 1) {
         expect(times[i] as number).toBeLessThanOrEqual(times[i - 1] as number);
       }
