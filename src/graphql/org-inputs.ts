@@ -34,6 +34,7 @@ export interface AllocationFields {
   from: number;
   to: number;
   reservationId: number;
+  allowDynamic: boolean;
   description: string;
   owner: string;
 }

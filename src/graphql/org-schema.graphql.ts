@@ -334,6 +334,8 @@ input AllocationInput {
   to: Int
   "Allocate inside this reservation (it sets scope, protocol and window)"
   reservationId: Int
+  "Let the window reach into 49152-65535 (RFC 6335 section 8.1.2 advises against)"
+  allowDynamic: Boolean
   "What it is"
   description: String
   "The team that owns it"

@@ -14,22 +14,29 @@ export interface GraphqlAnswer {
   data: request.Response['body'];
   errors: GraphqlError[];
   text: string;
+  headers: Record<string, string>;
 }
 
-/** POSTs one query to /graphql, with `key` as `Authorization: Bearer` when given. */
+/**
+ * POSTs one query to /graphql, with `key` as `Authorization: Bearer` when given, and any other
+ * request headers (such as `x-request-id`).
+ */
 export async function graphql(
   app: FastifyInstance,
   query: string,
   variables?: Record<string, unknown>,
   key?: string,
+  headers: Record<string, string> = {},
 ): Promise<GraphqlAnswer> {
   let post = request(app.server).post('/graphql');
   if (key !== undefined) post = post.set('authorization', `Bearer ${key}`);
+  for (const [name, value] of Object.entries(headers)) post = post.set(name, value);
   const response = await post.send({ query, variables });
   return {
     status: response.status,
     data: response.body.data,
     errors: response.body.errors ?? [],
     text: response.text,
+    headers: response.headers as Record<string, string>,
   };
 }

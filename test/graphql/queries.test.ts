@@ -29,7 +29,7 @@ describe.skipIf(!HAS_SNAPSHOT)(`GraphQL read queries on the IANA snapshot${SNAPS
   describe('port', () => {
     it('names https primary on 443/tcp, a system port that needs privilege', async () => {
       const answer = await ask(
-        '{ port(number: 443) { port classification { range privileged } protocols { protocol status primary names } iana { serviceName protocol primary } organization } }',
+        '{ port(number: 443) { port classification { range privileged } protocols { protocol status primary names } iana { serviceName protocol primary } organization { id } } }',
       );
       expect(answer.status).toBe(200);
       expect(answer.errors).toEqual([]);
