@@ -80,8 +80,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('lookups', new Lookups(reads, orgs));
   app.decorateRequest('principal', null);
   // Every answer names its request, so a client can quote it and an operator find it in the logs.
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   // The OpenAPI collector sees only routes registered after it.
   await app.register(openApiDocs);

@@ -60,10 +60,23 @@ async function metrics(app: FastifyInstance): Promise<void> {
     },
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  // Label children looked up once per combination: hashing label objects on every request costs
+  // more than the lookups being measured.
+  const counters = new Map<string, Counter.Internal>();
+  const timers = new Map<string, Histogram.Internal<'method' | 'route'>>();
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    requests.inc({ method: request.method, route, status: String(reply.statusCode) });
-    duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    const status = String(reply.statusCode);
+    const timerKey = `${request.method} ${route}`;
+    const counterKey = `${timerKey} ${status}`;
+    let counter = counters.get(counterKey);
+    if (!counter)
+      counters.set(counterKey, (counter = requests.labels(request.method, route, status)));
+    let timer = timers.get(timerKey);
+    if (!timer) timers.set(timerKey, (timer = duration.labels(request.method, route)));
+    counter.inc();
+    timer.observe(reply.elapsedTime / 1000);
+    done();
   });
 
   app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) =>
