@@ -21,7 +21,7 @@ function adapterCause(error: unknown): Record<string, unknown> | undefined {
     : undefined;
 }
 
-/** SQLSTATE classes and codes meaning "the server is not there (now)". */
+/** SQLSTATEs meaning "the server is not there (now)", or has no connection to spare (53300). */
 const UNAVAILABLE_STATES = new Set([
   '57P01',
   '57P02',

@@ -8,6 +8,7 @@
 import type { Static, TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import type { Protocol } from '../domain/protocols.js';
+import { checkIdempotencyKey } from '../registry/allocations.js';
 import { InvalidInputError, type FieldProblem } from '../registry/errors.js';
 import type { Scope } from '../registry/principal.js';
 
@@ -84,9 +85,6 @@ export interface PageArgs {
   after?: string | null;
 }
 
-/** Idempotency-Key's form on POST /v1/orgs/{org}/allocations (src/http/assignment-routes.ts). */
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
-
 /**
  * The input as the REST body it stands for: nulls left out, then checked against the route's body
  * schema (400 there, BAD_USER_INPUT here, the fields named as REST names them).
@@ -103,14 +101,8 @@ export function restBody<T extends TSchema>(schema: T, input: object): Static<T>
   return body as Static<T>;
 }
 
-/**
- * REST takes the key from a header whose form its route checks; the same check for the argument.
- * (The rule belongs in registry/allocations.ts, where both faces would share it.)
- */
+/** The `idempotencyKey` argument, checked by the registry's rule under the argument's name. */
 export function idempotencyKey(value: string | null | undefined): string | undefined {
   if (value === null || value === undefined) return undefined;
-  if (!IDEMPOTENCY_KEY.test(value)) {
-    throw InvalidInputError.field('idempotencyKey', 'must be 1-200 visible ASCII characters');
-  }
-  return value;
+  return checkIdempotencyKey(value, 'idempotencyKey');
 }

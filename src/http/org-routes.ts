@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../registry/pagination.js';
 import { listAudit } from '../registry/audit.js';
+import { organizationView } from '../registry/organizations.js';
 import { actorOf, authenticate, organizationFor } from './org-access.js';
 import { boundedInteger } from '../registry/pagination.js';
 import { PaginationQuery, problemResponses } from './schemas/common.js';
@@ -52,7 +53,7 @@ export const orgRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const org = await organizationFor(request, request.params.org, 'read');
-      return { slug: org.slug, name: org.name, createdAt: org.createdAt.toISOString() };
+      return organizationView(org);
     },
   );
 

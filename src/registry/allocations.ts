@@ -14,6 +14,7 @@ export const ALLOCATION_WINDOW = { from: 1024, to: 32767 } as const;
 /** Allocations wait in line for their pool; under load the line can be long, never endless. */
 const TRANSACTION_LIMITS = { maxWait: 60_000, timeout: 60_000 };
 const MAX_ATTEMPTS = 5;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 export interface AllocationInput {
   serviceName?: string | undefined;
@@ -61,6 +62,7 @@ export class Allocations {
     idempotencyKey?: string,
   ): Promise<Allocation> {
     const serviceName = checkName(input.serviceName);
+    if (idempotencyKey !== undefined) checkIdempotencyKey(idempotencyKey, 'Idempotency-Key');
     // A direct POST does not wait for the advisory lock: it can take the chosen port between the
     // scan and the insert. The exclusion constraint then refuses the insert; scan again.
     for (let attempt = 1; ; attempt += 1) {
@@ -157,6 +159,14 @@ export class Allocations {
     }
     return null;
   }
+}
+
+/** An Idempotency-Key is 1-200 visible ASCII characters; `field` names it as the caller sent it. */
+export function checkIdempotencyKey(value: string, field: string): string {
+  if (!IDEMPOTENCY_KEY.test(value)) {
+    throw InvalidInputError.field(field, 'must be 1-200 visible ASCII characters');
+  }
+  return value;
 }
 
 function checkName(name: string | undefined): string {

@@ -14,6 +14,7 @@ import {
   InvalidInputError,
   NotFoundError,
   PreconditionFailedError,
+  type FieldProblem,
 } from './errors.js';
 import type { OrganizationRef } from './organizations.js';
 import { paginateById, type Page } from './pagination.js';
@@ -122,8 +123,13 @@ export class Assignments {
     );
     const scope = (input.scope ?? base?.scope ?? DEFAULT_SCOPE).trim();
     if (scope.length === 0) problems.push({ field: 'scope', message: 'must not be blank' });
-    if (problems.length > 0)
-      throw new InvalidInputError('invalid assignment', problems, 'unprocessable');
+    if (problems.length > 0) {
+      throw new InvalidInputError(
+        'invalid assignment',
+        input.port === undefined ? problems : asPortProblems(problems),
+        'unprocessable',
+      );
+    }
     return {
       serviceName: serviceName as string,
       protocol: protocol as Protocol,
@@ -282,17 +288,16 @@ export class Assignments {
     input: AssignmentInput,
     ifMatch: number | undefined,
   ): Promise<{ assignment: AssignmentView; warnings: AssignmentWarning[] }> {
-    const current = await this.get(org, id);
-    const checked = this.check(input, current);
-    const warnings = this.warnings(checked.serviceName, checked);
+    let checked: CheckedAssignment | null = null;
     const assignment = await this.insideConflictGuard(
       org,
-      checked,
+      () => checked,
       async (tx) => {
-        const expected = ifMatch ?? current.version;
-        // Optimistic concurrency: the row changes only if nobody changed it since it was read.
-        const { count } = await tx.assignment.updateMany({
-          where: { id, organizationId: org.id, version: expected },
+        // The row is locked for the transaction: concurrent changes queue instead of racing.
+        const current = await this.lockedForChange(tx, org, id, ifMatch);
+        checked = this.check(input, current);
+        const row = await tx.assignment.update({
+          where: { id },
           data: {
             scope: checked.scope,
             serviceName: checked.serviceName,
@@ -306,10 +311,6 @@ export class Assignments {
             version: { increment: 1 },
           },
         });
-        if (count === 0) {
-          throw new PreconditionFailedError(`assignment ${id} changed since version ${expected}`);
-        }
-        const row = await tx.assignment.findUniqueOrThrow({ where: { id } });
         const view = assignmentView(row);
         await writeAudit(tx, actor, {
           organizationId: org.id,
@@ -323,7 +324,8 @@ export class Assignments {
       },
       id,
     );
-    return { assignment, warnings };
+    const final = checked as CheckedAssignment | null;
+    return { assignment, warnings: final ? this.warnings(final.serviceName, final) : [] };
   }
 
   async delete(
@@ -333,21 +335,35 @@ export class Assignments {
     ifMatch: number | undefined,
   ): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
-      const row = await tx.assignment.findFirst({ where: { id, organizationId: org.id } });
-      if (!row) throw new NotFoundError(`no assignment ${id}`);
-      const { count } = await tx.assignment.deleteMany({
-        where: { id, ...(ifMatch === undefined ? {} : { version: ifMatch }) },
-      });
-      if (count === 0)
-        throw new PreconditionFailedError(`assignment ${id} changed since version ${ifMatch}`);
+      const current = await this.lockedForChange(tx, org, id, ifMatch);
+      await tx.assignment.delete({ where: { id } });
       await writeAudit(tx, actor, {
         organizationId: org.id,
         action: 'assignment.delete',
         entityType: 'assignment',
         entityId: id,
-        before: assignmentView(row),
+        before: current,
       });
     });
+  }
+
+  /** The assignment, locked until the transaction ends; 404 when absent, 412 when stale. */
+  private async lockedForChange(
+    tx: Tx,
+    org: OrganizationRef,
+    id: number,
+    ifMatch: number | undefined,
+  ): Promise<AssignmentView> {
+    const locked = await tx.$queryRaw<{ id: number }[]>`
+      SELECT id FROM assignments WHERE id = ${id} AND organization_id = ${org.id} FOR UPDATE`;
+    if (locked.length === 0) throw new NotFoundError(`no assignment ${id}`);
+    const current = assignmentView(await tx.assignment.findUniqueOrThrow({ where: { id } }));
+    if (ifMatch !== undefined && ifMatch !== current.version) {
+      throw new PreconditionFailedError(
+        `assignment ${id} changed since version ${ifMatch} (it is at ${current.version})`,
+      );
+    }
+    return current;
   }
 
   /**
@@ -356,21 +372,43 @@ export class Assignments {
    */
   private async insideConflictGuard<T>(
     org: OrganizationRef,
-    block: CheckedAssignment,
+    block: CheckedAssignment | (() => CheckedAssignment | null),
     write: (tx: Tx) => Promise<T>,
     updating?: number,
   ): Promise<T> {
     try {
       return await this.prisma.$transaction(write);
     } catch (error) {
-      if (postgresErrorCode(error) !== EXCLUSION_VIOLATION) throw error;
-      const holders = (await this.holding(org.id, block, block.scope)).filter(
+      const checked = typeof block === 'function' ? block() : block;
+      if (postgresErrorCode(error) !== EXCLUSION_VIOLATION || !checked) throw error;
+      const holders = (await this.holding(org.id, checked, checked.scope)).filter(
         (holder) => holder.id !== updating,
       );
+      const single = checked.portStart === checked.portEnd;
+      const ports = single
+        ? `port ${checked.portStart}`
+        : `ports ${checked.portStart}-${checked.portEnd}`;
       throw new ConflictError(
-        `${block.portStart === block.portEnd ? `port ${block.portStart}` : `ports ${block.portStart}-${block.portEnd}`}/${block.protocol} overlap${block.portStart === block.portEnd ? 's' : ''} an assignment in scope "${block.scope}"`,
+        `${ports}/${checked.protocol} overlap${single ? 's' : ''} an assignment in scope "${checked.scope}"`,
         holders[0],
       );
     }
   }
+}
+
+/** A client that sent one `port` hears about `port`, not about the start and end it stands for. */
+function asPortProblems(problems: FieldProblem[]): FieldProblem[] {
+  const seen = new Set<string>();
+  return problems
+    .map((problem) =>
+      problem.field === 'portStart' || problem.field === 'portEnd'
+        ? { field: 'port', message: problem.message }
+        : problem,
+    )
+    .filter((problem) => {
+      const key = `${problem.field}:${problem.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
 }

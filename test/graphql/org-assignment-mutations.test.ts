@@ -98,8 +98,7 @@ describe('GraphQL mutations of assignments and allocations', () => {
       const error = onlyError(answer, 'BAD_USER_INPUT');
       expect(error.path).toEqual(['createAssignment']);
       expect(error.extensions.errors).toEqual([
-        { field: 'portStart', message: 'must be an integer from 0 to 65535' },
-        { field: 'portEnd', message: 'must be an integer from 0 to 65535' },
+        { field: 'port', message: 'must be an integer from 0 to 65535' },
       ]);
       expect(answer.data).toEqual({ createAssignment: null });
     });

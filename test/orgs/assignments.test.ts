@@ -128,14 +128,15 @@ describe('assignments', () => {
       const response = await post(acme, { serviceName: 'a--b', protocol: 'icmp', port: -1 });
       expectProblem(response, 422);
       expect(errorFields(response)).toEqual(
-        expect.arrayContaining(['serviceName', 'protocol', 'portStart']),
+        expect.arrayContaining(['serviceName', 'protocol', 'port']),
       );
     });
 
     it('refuses the dynamic range 49152-65535 without allowDynamic (RFC 6335 8.1.2)', async () => {
       const response = await post(acme, { serviceName: 'billing', protocol: 'tcp', port: 50000 });
       expectProblem(response, 422);
-      expect(errorFields(response)).toEqual(['portStart']);
+      // The client sent `port`, so the error names `port`.
+      expect(errorFields(response)).toEqual(['port']);
       expect(problemOf(response).errors?.[0]?.message).toMatch(/dynamic/);
     });
 
