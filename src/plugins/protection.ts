@@ -1,4 +1,6 @@
 import cors from '@fastify/cors';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -16,27 +18,31 @@ export interface ProtectionOptions {
 
 /** Security headers, CORS and rate limits (SPEC.md section 7). */
 async function protection(app: FastifyInstance, options: ProtectionOptions): Promise<void> {
-  // helmet's middleware is built once: @fastify/helmet rebuilds it (and re-parses the policy) for
-  // every request, which costs more than the lookup it protects.
-  const securityHeaders = helmet({
-    // JSON answers need no sources at all; the docs and explorer pages send their own policy.
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-    },
-    crossOriginResourcePolicy: { policy: 'same-site' },
-    // Headers that only matter to HTML in old browsers: every byte is sent with every lookup.
-    xDnsPrefetchControl: false,
-    xDownloadOptions: false,
-    xPermittedCrossDomainPolicies: false,
-    originAgentCluster: false,
-    xXssProtection: false,
-    crossOriginOpenerPolicy: false,
-    // CSP frame-ancestors 'none' says the same to every current browser.
-    xFrameOptions: false,
-  });
-  app.addHook('onRequest', (request, reply, done) => {
-    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
+  // helmet decides the headers; they do not depend on the request, so its answer is taken once and
+  // set with every reply. (@fastify/helmet rebuilds the middleware and re-parses the policy for
+  // every request, which costs more than the lookup it protects.)
+  const securityHeaders = await headersOf(
+    helmet({
+      // JSON answers need no sources at all; the docs and explorer pages send their own policy.
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      },
+      crossOriginResourcePolicy: { policy: 'same-site' },
+      // Headers that only matter to HTML in old browsers: every byte is sent with every lookup.
+      xDnsPrefetchControl: false,
+      xDownloadOptions: false,
+      xPermittedCrossDomainPolicies: false,
+      originAgentCluster: false,
+      xXssProtection: false,
+      crossOriginOpenerPolicy: false,
+      // CSP frame-ancestors 'none' says the same to every current browser.
+      xFrameOptions: false,
+    }),
+  );
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(securityHeaders);
+    done();
   });
   if (options.corsOrigins.length > 0) {
     await app.register(cors, {
@@ -80,6 +86,27 @@ async function protection(app: FastifyInstance, options: ProtectionOptions): Pro
       },
     });
   }
+}
+
+type Middleware = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  next: (error?: unknown) => void,
+) => void;
+
+/** The headers a middleware sets, read off a response that is never sent. */
+function headersOf(middleware: Middleware): Promise<Record<string, string>> {
+  const request = new IncomingMessage(new Socket());
+  const response = new ServerResponse(request);
+  return new Promise((resolve, reject) => {
+    middleware(request, response, (error) => {
+      if (error) return reject(error);
+      const headers = response.getHeaders();
+      resolve(
+        Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, String(value)])),
+      );
+    });
+  });
 }
 
 export default fp(protection, { name: 'protection' });
