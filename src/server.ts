@@ -28,6 +28,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const registry = new Registry(database.pool);
   let listener: ChannelListener | null = null;
   let app: FastifyInstance | null = null;
+  // The registry loads (or, on a new database, seeds) while the app is built and starts listening:
+  // /health/ready says 503 until it is done.
+  const loading = loadOrSeed(registry);
+  loading.catch(() => undefined);
   try {
     app = await buildApp({
       registry,
@@ -57,13 +61,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     });
     const url = await app.listen({ host: config.HOST, port: config.PORT });
 
-    const firstStart = await registry.isEmpty();
-    if (firstStart) {
-      const report = await registry.seed();
-      log.info({ added: report.added }, 'seeded the registry from the bundled data');
-    } else {
-      await registry.reload();
-    }
+    const { firstStart, seeded } = await loading;
+    if (firstStart) log.info({ added: seeded }, 'seeded the registry from the bundled data');
     log.info({ entries: registry.current.size, url }, 'registry loaded; ready');
     if (firstStart && config.REGISTRY_SYNC_URL !== 'off') {
       // Never holds up start-up: the bundled seed serves until IANA's file arrives, if it does.
@@ -109,6 +108,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
     await database.close();
     throw error;
   }
+}
+
+/** Loads the registry index; an empty database is first seeded from the bundle. */
+async function loadOrSeed(registry: Registry): Promise<{ firstStart: boolean; seeded: number }> {
+  if (await registry.isEmpty()) {
+    const report = await registry.seed();
+    return { firstStart: true, seeded: report.added };
+  }
+  await registry.reload();
+  return { firstStart: false, seeded: 0 };
 }
 
 async function main(): Promise<void> {
