@@ -33,7 +33,7 @@ export function isPrivateLookup(
 }
 
 /** Bounded: a scan of every port must not grow it without limit. */
-const SERIALIZED_LIMIT = 20_000;
+const SERIALIZED_LIMIT = 4096;
 
 /**
  * Registry answers serialized once per registry version: the route's own response schema

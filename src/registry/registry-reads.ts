@@ -27,7 +27,7 @@ import {
 } from './reports.js';
 
 export const MAX_LOOKUP_ITEMS = 1000;
-const REPORT_CACHE_SIZE = 20_000;
+const REPORT_CACHE_SIZE = 4096;
 export const MAX_FREE_PORTS = 1000;
 /** Default window of free-port searches: user ports below every OS ephemeral range but FreeBSD's. */
 export const FREE_PORTS_WINDOW = { from: 1024, to: 32767 } as const;
