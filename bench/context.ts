@@ -7,7 +7,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded
 import { migrateDatabase } from '../src/db/migrate.js';
 import { Registry } from '../src/registry/registry.js';
 import type { LoadSettings } from './load.js';
-import { freePort } from './children.js';
+import { freePort, residentBytes } from './children.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { withTimeout } from './stats.js';
 
@@ -18,6 +18,9 @@ export interface BenchSettings extends LoadSettings {
   /** LOG_LEVEL of the server under load (per-request logs at `info` compete for the CPU). */
   serverLogLevel: string;
 }
+
+/** The operator key (ADMIN_API_KEY) of the shared API server: it creates the bench's orgs. */
+export const OPERATOR_KEY = 'bench-operator-key-0123456789';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SYNC_TIMEOUT_MS = 60_000;
@@ -32,6 +35,8 @@ export class BenchContext {
   private databases = 0;
   private synced: string | null = null;
   private api: Promise<ServerProcess> | null = null;
+  /** Resident memory of the API server right after it became ready (null before it started). */
+  apiStartBytes: number | null = null;
 
   private constructor(
     readonly settings: BenchSettings,
@@ -105,7 +110,7 @@ export class BenchContext {
   apiServer(): Promise<ServerProcess> {
     this.api ??= (async () => {
       const url = await this.syncedDatabase();
-      return startServerProcess({
+      const server = await startServerProcess({
         root: this.root,
         port: await freePort(),
         env: {
@@ -114,9 +119,13 @@ export class BenchContext {
           LOG_LEVEL: this.settings.serverLogLevel,
           // One client on one address would hit the per-address limit at once; a limit this
           // high keeps the rate-limit plugin in the measured path without ever answering 429.
+          // (10,000,000 per minute is the most the configuration accepts.)
           RATE_LIMIT_MAX: '10000000',
+          ADMIN_API_KEY: OPERATOR_KEY,
         },
       });
+      this.apiStartBytes = await residentBytes(server.pid);
+      return server;
     })();
     return this.api;
   }

@@ -1,18 +1,14 @@
-import { compareWithBare, fetchText, loadProblem, type LoadFigures } from './load.js';
+import os from 'node:os';
+import { compareWithBare, describeLoad, fetchText, loadProblem, runLoad } from './load.js';
 import { integer, millis, ratio } from './stats.js';
 import type { Benchmark, BenchResult } from './types.js';
 
 /**
- * The HTTP benchmarks of SPEC.md section 9, against the shared server of `context.apiServer()`.
- *
- * Still to come, each as one more `Benchmark` here (registered in bench/run.ts):
- * - `graphql-vs-rest`: POST /graphql `{ port(number: 443) { ... } }` with `runLoad` against the
- *   REST figure of `rest-vs-bare` (same settings), as a ratio.
- * - `bulk-lookup`: POST /v1/lookup with 1000 ports, time per request (`runLoad` with a body).
- * - `allocations`: 200 concurrent allocations, time and count of duplicate ports (must be 0).
- * - `p99-50`: p99 latency of GET /v1/ports/443 at 50 connections (`runLoad` with other settings).
- * - `rss`: resident memory of the server after the load runs (`residentBytes(server.pid)`, in
- *   bench/children.ts).
+ * The HTTP benchmarks of SPEC.md section 9, against the shared server of `context.apiServer()`:
+ * here the REST lookup against a bare route, and its tail latency under 50 connections (the same
+ * server). The others: bench/graphql-bench.ts (`graphql-vs-rest`), bench/lookup-bench.ts
+ * (`bulk-lookup`), bench/allocation-bench.ts (`allocations-200`) and, after every load run,
+ * bench/memory-bench.ts (`rss-after-load`).
  */
 
 const PORT = 443;
@@ -36,15 +32,6 @@ const STAND_IN_ANSWER = {
     },
   ],
 };
-
-function describe(label: string, figures: LoadFigures): string {
-  const rounds = figures.rounds.map((run) => integer(run.requestsPerSecond)).join(', ');
-  return (
-    `${label}: median ${integer(figures.requestsPerSecond)} req/s (rounds: ${rounds}), ` +
-    `p99 ${millis(figures.p99Ms)}, ${integer(figures.requests)} requests; ` +
-    (loadProblem(figures) ?? 'all 2xx, no errors')
-  );
-}
 
 /** SPEC.md section 9: REST lookup requests per second against a bare Fastify route. */
 export const restVsBare: Benchmark = {
@@ -86,7 +73,7 @@ export const restVsBare: Benchmark = {
           `\`GET /v1/ports/${PORT}\` on the real server answered 404, so only the bare route ` +
             `was measured (${settings}), with a stand-in body of ` +
             `${JSON.stringify(STAND_IN_ANSWER).length} bytes.`,
-          describe('bare Fastify route (Map lookup)', bare),
+          describeLoad('bare Fastify route (Map lookup)', bare),
         ],
       };
     }
@@ -107,9 +94,58 @@ export const restVsBare: Benchmark = {
         `Both answer the same ${Buffer.byteLength(probe.body)}-byte JSON body; the bare route ` +
           `serves it from a prebuilt Map in its own process. Same autocannon settings ` +
           `(${settings}).`,
-        describe('REST (the service)', target),
-        describe('bare Fastify route (Map lookup)', bare),
+        describeLoad('REST (the service)', target),
+        describeLoad('bare Fastify route (Map lookup)', bare),
         `p99 ratio REST/bare: ${ratio(target.p99Ms, bare.p99Ms)}`,
+      ],
+    };
+  },
+};
+
+/** Tail latency of the REST lookup at 50 connections: p99 below 10 ms. */
+const P99_CONNECTIONS = 50;
+const P99_SECONDS = 10;
+const P99_TARGET_MS = 10;
+
+export const p99At50: Benchmark = {
+  name: 'p99-50',
+  title: `REST GET /v1/ports/${PORT} at ${P99_CONNECTIONS} connections: p99 latency`,
+  async run(context): Promise<BenchResult> {
+    const server = await context.apiServer();
+    const url = `${server.url}/v1/ports/${PORT}`;
+    const probe = await fetchText(url);
+    if (probe.status !== 200) {
+      throw new Error(
+        `GET /v1/ports/${PORT} answered ${probe.status}: ${probe.body.slice(0, 200)}`,
+      );
+    }
+    const settings = {
+      ...context.settings,
+      connections: P99_CONNECTIONS,
+      durationSeconds: P99_SECONDS,
+      rounds: 1,
+    };
+    const figures = await runLoad({ url }, settings);
+    const problem = loadProblem(figures);
+    return {
+      rows: [
+        {
+          benchmark: `REST GET /v1/ports/${PORT}, ${P99_CONNECTIONS} connections: p99 latency`,
+          figure: problem
+            ? `not valid: ${problem}`
+            : `p99 ${millis(figures.p99Ms)} at ${integer(figures.requestsPerSecond)} req/s`,
+          target: `p99 < ${P99_TARGET_MS} ms; all 2xx`,
+          met: problem === null && figures.p99Ms < P99_TARGET_MS,
+        },
+      ],
+      details: [
+        `The same server as \`rest-vs-bare\`; autocannon with ${P99_CONNECTIONS} connections, ` +
+          `pipelining ${settings.pipelining}, a ${settings.warmupSeconds} s warm-up, then one ` +
+          `${P99_SECONDS} s run. autocannon counts whole milliseconds and runs in the bench ` +
+          `process, on the same ${os.cpus().length} cores as the server.`,
+        describeLoad('REST (the service)', figures),
+        `latency: median ${millis(figures.p50Ms)}, average ${millis(figures.averageMs)}, ` +
+          `p99 ${millis(figures.p99Ms)}, max ${millis(figures.maxMs)}`,
       ],
     };
   },

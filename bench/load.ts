@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { trackChild } from './children.js';
-import { median, withTimeout } from './stats.js';
+import { integer, median, millis, withTimeout } from './stats.js';
 
 /** The autocannon settings of one run; every compared target gets the same. */
 export interface LoadSettings {
@@ -30,7 +30,10 @@ export interface LoadRequest {
 export interface LoadRun {
   requestsPerSecond: number;
   averageMs: number;
+  /** autocannon's latency histogram counts whole milliseconds: 0 means under 1 ms. */
+  p50Ms: number;
   p99Ms: number;
+  maxMs: number;
   requests: number;
   non2xx: number;
   errors: number;
@@ -63,17 +66,50 @@ async function measure(
     (seconds + 30) * 1000,
     `load on ${request.url}`,
   );
+  return loadRun(result);
+}
+
+function loadRun(result: autocannon.Result): LoadRun {
   return {
     requestsPerSecond: result.requests.average,
     averageMs: result.latency.average,
+    p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
     requests: result.requests.total,
     non2xx: result.non2xx,
+    // Connection errors, timeouts included.
     errors: result.errors,
     statuses: Object.fromEntries(
       Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count ?? 0]),
     ),
   };
+}
+
+/**
+ * A run at a fixed overall rate (not as fast as possible) over a mix of requests, which each
+ * connection takes in turn; `setupRequest` may vary one per call.
+ */
+export async function steadyLoad(options: {
+  url: string;
+  requests: autocannon.Request[];
+  requestsPerSecond: number;
+  connections: number;
+  durationSeconds: number;
+}): Promise<LoadRun> {
+  const result = await withTimeout(
+    autocannon({
+      url: options.url,
+      requests: options.requests,
+      overallRate: options.requestsPerSecond,
+      connections: options.connections,
+      duration: options.durationSeconds,
+      timeout: 10,
+    }),
+    (options.durationSeconds + 30) * 1000,
+    `steady load on ${options.url}`,
+  );
+  return loadRun(result);
 }
 
 /**
@@ -101,7 +137,9 @@ export async function compareLoads(
       url: request.url,
       requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)),
       averageMs: median(runs.map((run) => run.averageMs)),
+      p50Ms: median(runs.map((run) => run.p50Ms)),
       p99Ms: median(runs.map((run) => run.p99Ms)),
+      maxMs: Math.max(...runs.map((run) => run.maxMs)),
       requests: sum((run) => run.requests),
       non2xx: sum((run) => run.non2xx),
       errors: sum((run) => run.errors),
@@ -126,6 +164,16 @@ export function loadProblem(figures: LoadFigures): string | null {
   return (
     `${figures.non2xx} of ${figures.requests} answers were not 2xx` +
     `${statuses ? ` (${statuses})` : ''}, ${figures.errors} connection errors`
+  );
+}
+
+/** One line on a load: median req/s with the rounds, p99, requests, and what went wrong. */
+export function describeLoad(label: string, figures: LoadFigures): string {
+  const rounds = figures.rounds.map((run) => integer(run.requestsPerSecond)).join(', ');
+  return (
+    `${label}: median ${integer(figures.requestsPerSecond)} req/s (rounds: ${rounds}), ` +
+    `p99 ${millis(figures.p99Ms)}, ${integer(figures.requests)} requests; ` +
+    (loadProblem(figures) ?? 'all 2xx, no errors')
   );
 }
 

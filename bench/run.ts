@@ -5,7 +5,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BenchContext, type BenchSettings } from './context.js';
-import { restVsBare } from './http-bench.js';
+import { allocations200 } from './allocation-bench.js';
+import { graphqlVsRest } from './graphql-bench.js';
+import { p99At50, restVsBare } from './http-bench.js';
+import { bulkLookup } from './lookup-bench.js';
+import { rssAfterLoad } from './memory-bench.js';
 import {
   describeMachine,
   renderDetails,
@@ -24,10 +28,20 @@ import type { Benchmark } from './types.js';
  * section 9 and rewrites bench/RESULTS.md. `--only a,b` runs a subset and only prints it.
  *
  * A new benchmark is one more entry here: a `Benchmark` whose `run(context)` returns table rows
- * and detail lines. The HTTP ones share `context.apiServer()` (see bench/http-bench.ts for the
- * list still to come); they run after the timings so the load does not disturb those.
+ * and detail lines. The HTTP ones share `context.apiServer()`; they run after the timings so the
+ * load does not disturb those, and the memory figure comes last, after every load run.
  */
-const BENCHMARKS: Benchmark[] = [fullSync, noopSync, startup, restVsBare];
+const BENCHMARKS: Benchmark[] = [
+  fullSync,
+  noopSync,
+  startup,
+  restVsBare,
+  p99At50,
+  graphqlVsRest,
+  bulkLookup,
+  allocations200,
+  rssAfterLoad,
+];
 
 /** Everything, cleanup included, ends within this bound. */
 const WATCHDOG_MS = 6 * 60_000;

@@ -49,3 +49,18 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
     clearTimeout(timer);
   }
 }
+
+/** The nearest-rank percentile `p` (0-100) of `values`. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) throw new Error('percentile of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1] ?? 0;
+}
+
+/** Decimal megabytes (10^6 bytes), as the memory targets are written. */
+export const MB = 1_000_000;
+
+export function megabytes(bytes: number | null): string {
+  return bytes === null ? 'n/a' : `${(bytes / MB).toFixed(0)} MB`;
+}
