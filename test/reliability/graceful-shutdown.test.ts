@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { Registry } from '../../src/registry/registry.js';
 import { openTestDatabase } from '../support/database.js';
-import { listeningUrl, spawnTs, waitFor } from '../support/processes.js';
+import { listeningUrl, spawnTs, waitFor, type Spawned } from '../support/processes.js';
 
 /**
  * SIGTERM under load: the server stops accepting, finishes every request it started, and exits 0.
@@ -17,7 +17,11 @@ beforeAll(async () => {
   db = await openTestDatabase();
   await new Registry(db.pool).seed();
 });
-afterAll(async () => db.close());
+const spawned: Spawned[] = [];
+afterAll(async () => {
+  for (const server of spawned) if (server.child.exitCode === null) server.child.kill('SIGKILL');
+  await db.close();
+});
 
 type Outcome = 'ok' | 'refused' | 'reset' | 'failed';
 const failures: string[] = [];
@@ -60,6 +64,7 @@ describe('SIGTERM under load', () => {
       RATE_LIMIT_MAX: '0',
       LOG_LEVEL: 'info',
     });
+    spawned.push(server);
     let base: string | null = null;
     await waitFor(
       'the server to listen',

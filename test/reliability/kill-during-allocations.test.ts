@@ -16,7 +16,12 @@ beforeAll(async () => {
   db = await openTestDatabase();
   await new Registry(db.pool).seed();
 });
-afterAll(async () => db.close());
+const started: Spawned[] = [];
+afterAll(async () => {
+  // A failed assertion must not leave a server behind.
+  for (const server of started) if (server.child.exitCode === null) server.child.kill('SIGKILL');
+  await db.close();
+});
 
 async function startServer(): Promise<{ server: Spawned; url: string }> {
   const server = spawnTs('src/server.ts', [], {
@@ -27,6 +32,7 @@ async function startServer(): Promise<{ server: Spawned; url: string }> {
     ADMIN_API_KEY: OPERATOR,
     LOG_LEVEL: 'info',
   });
+  started.push(server);
   let url: string | null = null;
   await waitFor(
     'the server to listen',
