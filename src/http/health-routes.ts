@@ -5,13 +5,25 @@ import { HealthStatus } from './schemas/registry.js';
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/health/live',
-    { schema: { tags: ['operations'], response: { 200: HealthStatus } } },
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Liveness: 200 while the process answers at all',
+        response: { 200: HealthStatus },
+      },
+    },
     async () => ({ status: 'ok' }),
   );
 
   app.get(
     '/health/ready',
-    { schema: { tags: ['operations'], response: { 200: HealthStatus, 503: HealthStatus } } },
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Readiness: 200 when the database answers and the registry is loaded, else 503',
+        response: { 200: HealthStatus, 503: HealthStatus },
+      },
+    },
     async (_request, reply) => {
       const registry = app.registry.ready;
       const database = await app.database.isReachable();
