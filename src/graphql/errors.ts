@@ -183,7 +183,8 @@ function describe(error: GraphQLError): Described {
 
 /** graphql-js's own errors: syntax, validation, variable values; our limit rules set a code. */
 function graphqlJsError(error: GraphQLError): Described {
-  const { code, ...extensions } = error.extensions;
+  // Errors that did not pass through graphql-js's constructor (some variable coercions) have none.
+  const { code, ...extensions } = (error.extensions ?? {}) as Record<string, unknown>;
   const described = { status: 400, message: error.message, extensions };
   if (typeof code === 'string') return { ...described, code };
   if (error.message.startsWith('Syntax Error')) {
