@@ -20,7 +20,7 @@ export async function runRegistryCommand(
       embeddedMode: 'attach-or-own',
       poolSize: 2,
     });
-    console.log(await operation(new Registry(database.pool)));
+    process.stdout.write(`${await operation(new Registry(database.pool))}\n`);
     await database.close();
   } catch (error) {
     await database?.close();

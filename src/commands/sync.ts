@@ -23,7 +23,7 @@ try {
 }
 
 if (args.help) {
-  console.log(USAGE);
+  process.stdout.write(`${USAGE}\n`);
 } else {
   const { from, format, 'dry-run': dryRun } = args;
   await runRegistryCommand('sync', async (registry) => {
