@@ -174,6 +174,10 @@ function describe(error: GraphQLError): Described {
   if (original === undefined || original instanceof GraphQLError) {
     return graphqlJsError(error);
   }
+  // graphql-js asserts (a plain Error) when a request body holds no operation at all.
+  if (original.message === 'Must provide document.') {
+    return { code: 'GRAPHQL_PARSE_FAILED', status: 400, message: 'the query holds no operation' };
+  }
   const status = statusOf(original);
   if (status !== undefined && status >= 400 && status < 500) {
     return { code: 'BAD_REQUEST', status, message: original.message };
