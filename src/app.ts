@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Database } from './db/database.js';
 import { healthRoutes } from './http/health-routes.js';
@@ -45,6 +45,8 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
+    // Fastify builds its per-request entries even when their level (info) is off.
+    logController: new LogController({ disableRequestLogging: !logsRequests(options.logger) }),
     requestIdHeader: 'x-request-id',
     // Behind a reverse proxy, rate limits and logs need the client's address, not the proxy's.
     trustProxy: options.trustProxy ?? false,
@@ -79,11 +81,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('orgs', orgs);
   app.decorate('lookups', new Lookups(reads, orgs));
   app.decorateRequest('principal', null);
-  // Every answer names its request, so a client can quote it and an operator find it in the logs.
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
-    done();
-  });
   // The OpenAPI collector sees only routes registered after it.
   await app.register(openApiDocs);
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
@@ -105,4 +102,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(graphqlPlugin);
   await app.register(graphiql);
   return app;
+}
+
+function logsRequests(logger: AppOptions['logger']): boolean {
+  if (logger === true) return true;
+  if (!logger || typeof logger !== 'object') return false;
+  return ['info', 'debug', 'trace'].includes(logger.level ?? 'info');
 }

@@ -1,11 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HealthStatus } from './schemas/registry.js';
 
-/** Liveness (the process answers) and readiness (database reachable and registry loaded). */
+/**
+ * Liveness (the process answers) and readiness (database reachable and registry loaded). Probes
+ * are never rate limited.
+ */
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/health/live',
     {
+      config: { rateLimit: false },
       schema: {
         tags: ['operations'],
         summary: 'Liveness: 200 while the process answers at all',
@@ -18,6 +22,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/health/ready',
     {
+      config: { rateLimit: false },
       schema: {
         tags: ['operations'],
         summary: 'Readiness: 200 when the database answers and the registry is loaded, else 503',

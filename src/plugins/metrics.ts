@@ -1,12 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import {
-  collectDefaultMetrics,
-  Counter,
-  Gauge,
-  Histogram,
-  Registry as MetricsRegistry,
-} from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry as MetricsRegistry } from 'prom-client';
+import { RequestStats } from './request-stats.js';
 
 /**
  * Prometheus metrics at GET /metrics (SPEC.md section 5, "Operations"): requests and latencies
@@ -17,19 +12,22 @@ async function metrics(app: FastifyInstance): Promise<void> {
   const registry = new MetricsRegistry();
   collectDefaultMetrics({ register: registry });
 
-  const requests = new Counter({
+  const stats = new RequestStats();
+  new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests answered, by method, route template and status code',
     labelNames: ['method', 'route', 'status'] as const,
     registers: [registry],
+    collect() {
+      stats.fillCounter(this);
+    },
   });
-  const duration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'Time to answer, by method and route template',
-    labelNames: ['method', 'route'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
+  registry.registerMetric(
+    stats.histogram(
+      'http_request_duration_seconds',
+      'Time to answer, by method and route template',
+    ),
+  );
   new Gauge({
     name: 'registry_entries',
     help: 'Entries in the in-memory registry index (0 until it is loaded)',
@@ -60,26 +58,14 @@ async function metrics(app: FastifyInstance): Promise<void> {
     },
   });
 
-  // Label children looked up once per combination: hashing label objects on every request costs
-  // more than the lookups being measured.
-  const counters = new Map<string, Counter.Internal>();
-  const timers = new Map<string, Histogram.Internal<'method' | 'route'>>();
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    const status = String(reply.statusCode);
-    const timerKey = `${request.method} ${route}`;
-    const counterKey = `${timerKey} ${status}`;
-    let counter = counters.get(counterKey);
-    if (!counter)
-      counters.set(counterKey, (counter = requests.labels(request.method, route, status)));
-    let timer = timers.get(timerKey);
-    if (!timer) timers.set(timerKey, (timer = duration.labels(request.method, route)));
-    counter.inc();
-    timer.observe(reply.elapsedTime / 1000);
+    stats.record(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
 
-  app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) =>
+  const route = { schema: { hide: true }, logLevel: 'warn', config: { rateLimit: false } } as const;
+  app.get('/metrics', route, async (_request, reply) =>
     reply
       .type(registry.contentType)
       .header('cache-control', 'no-store')

@@ -45,6 +45,7 @@ export function sendProblem(
 ): FastifyReply {
   return reply
     .code(status)
+    .header('x-request-id', reply.request.id)
     .type('application/problem+json')
     .send({
       type: 'about:blank',
