@@ -71,6 +71,14 @@ interface Described {
 
 const INTERNAL_MESSAGE = 'internal error; the request id is in the logs';
 
+/** A query that graphql-js did not parse (see ./plugin.ts): answered as a syntax error. */
+export class NotGraphqlError extends Error {
+  constructor() {
+    super('Syntax Error: the query is not a GraphQL document');
+    this.name = 'NotGraphqlError';
+  }
+}
+
 /** Mercurius's `errorFormatter`: every error mapped, the HTTP status chosen. */
 export function formatGraphqlErrors<TContext extends MercuriusContext>(
   execution: ExecutionResult & Required<Pick<ExecutionResult, 'errors'>>,
@@ -173,6 +181,9 @@ function describe(error: GraphQLError): Described {
   }
   if (original === undefined || original instanceof GraphQLError) {
     return graphqlJsError(error);
+  }
+  if (original instanceof NotGraphqlError) {
+    return { code: 'GRAPHQL_PARSE_FAILED', status: 400, message: original.message };
   }
   // graphql-js asserts (a plain Error) when a request body holds no operation at all.
   if (original.message === 'Must provide document.') {

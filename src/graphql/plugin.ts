@@ -17,7 +17,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import mercurius from 'mercurius';
-import { formatGraphqlErrors } from './errors.js';
+import { formatGraphqlErrors, NotGraphqlError } from './errors.js';
 import { loaders } from './loaders.js';
 import { checkQueryLimits } from './query-limits.js';
 import { resolvers } from './resolvers.js';
@@ -47,6 +47,15 @@ export async function graphqlPlugin(app: FastifyInstance): Promise<void> {
     cache: 256,
     graphql: { parseOptions: { maxTokens: MAX_QUERY_TOKENS } },
   });
+  // A query that is not GraphQL, Mercurius tries as a JSON-encoded document AST: `"1"`, `"{}"` or a
+  // crafted AST reached graphql-js's validation, a 500 (or worse). Only documents graphql-js parsed
+  // (they carry a Location, which JSON cannot make) go on; anything else is the syntax error it was.
+  // (By the class's name: under the test runner graphql-js is loaded twice, ESM and CommonJS.)
+  app.graphql.addHook('preValidation', (_schema, document) => {
+    if (!isParsedDocument(document)) {
+      throw new NotGraphqlError();
+    }
+  });
   // After Mercurius's validation, before execution: the limits need the request's variables.
   // Mercurius hands over the same parsed document for a repeated query: its verdict is kept per
   // document and variables.
@@ -62,4 +71,11 @@ export async function graphqlPlugin(app: FastifyInstance): Promise<void> {
     }
     if (errors.length > 0) throw new AggregateError(errors, 'the query is over the limits');
   });
+}
+
+function isParsedDocument(document: unknown): boolean {
+  const loc = (document as { loc?: unknown } | null)?.loc;
+  if (typeof loc !== 'object' || loc === null) return false;
+  const prototype = Object.getPrototypeOf(loc) as { constructor?: { name?: string } } | null;
+  return prototype?.constructor?.name === 'Location';
 }

@@ -132,6 +132,11 @@ describe('GraphQL errors', () => {
 
   it('refuses what is not GraphQL, or not JSON, with 400', async () => {
     expectRefused(await ask('{ port(number: 80 { port } }'), 400, 'GRAPHQL_PARSE_FAILED');
+    // Mercurius reads a query that is not GraphQL as a JSON document AST; none gets through.
+    const crafted = JSON.stringify({ kind: 'Document', definitions: [{}] });
+    for (const query of ['1', '{}', '[]', 'true', '"x"', crafted]) {
+      expectRefused(await ask(query), 400, 'GRAPHQL_PARSE_FAILED');
+    }
     const notJson = await request(subject.app.server)
       .post('/graphql')
       .set('content-type', 'application/json')
