@@ -7,6 +7,7 @@ import { graphqlPlugin } from './graphql/plugin.js';
 import { assignmentRoutes } from './http/assignment-routes.js';
 import { orgRoutes } from './http/org-routes.js';
 import { portRoutes } from './http/port-routes.js';
+import { SerializedAnswers } from './http/registry-cache.js';
 import { SHARED_SCHEMAS } from './http/schemas/shared.js';
 import { serviceRoutes } from './http/service-routes.js';
 import graphiql from './plugins/graphiql.js';
@@ -26,6 +27,8 @@ declare module 'fastify' {
     reads: RegistryReads;
     orgs: OrganizationServices;
     lookups: Lookups;
+    /** PortReports serialized once per registry version, shared by the routes that send them. */
+    portReports: SerializedAnswers;
   }
 }
 
@@ -80,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   app.decorate('orgs', orgs);
   app.decorate('lookups', new Lookups(reads, orgs));
+  app.decorate('portReports', new SerializedAnswers());
   app.decorateRequest('principal', null);
   // The OpenAPI collector sees only routes registered after it.
   await app.register(openApiDocs);

@@ -13,14 +13,14 @@ import {
 import { FREE_PORTS_WINDOW, MAX_FREE_PORTS } from '../registry/registry-reads.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../registry/pagination.js';
 import { authenticate } from './org-access.js';
-import { isPrivateLookup, notModified, SerializedAnswers } from './registry-cache.js';
+import { isPrivateLookup, notModified, portReportKey } from './registry-cache.js';
 import { boundedInteger } from '../registry/pagination.js';
 
 const errors = problemResponses(400, 503);
 
 export const portRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const reads = app.reads;
-  const reports = new SerializedAnswers();
+  const reports = app.portReports;
 
   app.get(
     '/v1/ports/:port',
@@ -41,7 +41,7 @@ export const portRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const version = reads.version;
       if (notModified(request, reply, version)) return reply;
       const protocol = request.query.protocol;
-      return reports.answer(reply, version, `${port}/${protocol ?? ''}`, () =>
+      return reports.answer(reply, version, portReportKey(port, protocol), () =>
         reads.port(port, protocol),
       );
     },

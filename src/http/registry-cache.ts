@@ -32,6 +32,16 @@ export function isPrivateLookup(
   return org;
 }
 
+/** Sends JSON text already serialized by the route's response schema. */
+export function sendJson(reply: FastifyReply, text: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(text);
+}
+
+/** The key of one port's report (for one protocol, or all) in `portReports`. */
+export function portReportKey(port: number, protocol: string | undefined): string {
+  return `${port}/${protocol ?? ''}`;
+}
+
 /** Bounded: a scan of every port must not grow it without limit. */
 const SERIALIZED_LIMIT = 4096;
 
@@ -44,17 +54,26 @@ export class SerializedAnswers {
   private version: string | null = null;
   private readonly texts = new Map<string, string>();
 
-  answer(reply: FastifyReply, version: string, key: string, build: () => unknown): FastifyReply {
+  /** The text under `key` for this registry version, made by `produce` the first time. */
+  text(version: string, key: string, produce: () => string): string {
     if (version !== this.version) {
       this.version = version;
       this.texts.clear();
     }
     let text = this.texts.get(key);
     if (text === undefined) {
-      text = String(reply.serialize(build()));
+      text = produce();
       if (this.texts.size >= SERIALIZED_LIMIT) this.texts.clear();
       this.texts.set(key, text);
     }
-    return reply.type('application/json; charset=utf-8').send(text);
+    return text;
+  }
+
+  /** Sends the answer under `key`, serialized by the route's response schema the first time. */
+  answer(reply: FastifyReply, version: string, key: string, build: () => unknown): FastifyReply {
+    return sendJson(
+      reply,
+      this.text(version, key, () => String(reply.serialize(build()))),
+    );
   }
 }

@@ -41,8 +41,8 @@ export interface LookupItemError {
 export type LookupItem<T> =
   { query: string; ok: true; result: T } | { query: string; ok: false; error: LookupItemError };
 
-export interface LookupAnswer {
-  ports: LookupItem<PortReport>[];
+export interface LookupAnswer<P = PortReport> {
+  ports: LookupItem<P>[];
   services: LookupItem<ServiceReport>[];
 }
 
@@ -138,6 +138,17 @@ export class RegistryReads {
 
   /** Many ports and services at once; a bad item gets its own error, in the place it was asked. */
   lookup(request: { ports?: (number | string)[]; services?: string[] }): LookupAnswer {
+    return this.lookupWith(request, (port, protocol) => this.port(port, protocol));
+  }
+
+  /**
+   * `lookup`, with each port's answer made by `answer` (the REST route answers with the report's
+   * serialized text, reused across requests).
+   */
+  lookupWith<P>(
+    request: { ports?: (number | string)[]; services?: string[] },
+    answer: (port: number, protocol: Protocol | undefined) => P,
+  ): LookupAnswer<P> {
     const ports = request.ports ?? [];
     const services = request.services ?? [];
     if (ports.length + services.length > MAX_LOOKUP_ITEMS) {
@@ -153,7 +164,7 @@ export class RegistryReads {
           if (spec.portStart !== spec.portEnd) {
             throw InvalidInputError.field('port', 'must be one port, not a range');
           }
-          return this.port(spec.portStart, spec.protocol ?? undefined);
+          return answer(spec.portStart, spec.protocol ?? undefined);
         }),
       ),
       services: services.map((name, position) =>

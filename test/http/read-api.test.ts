@@ -257,6 +257,29 @@ describe.skipIf(!HAS_SNAPSHOT)(`read API on the IANA snapshot${SNAPSHOT_NOTE}`, 
       expect(response.body.services[1].error).toMatchObject({ status: 404, field: 'services.1' });
     });
 
+    it('gives each port the very report GET /v1/ports/{port} gives, before and after a cached read', async () => {
+      const asked = [22, '80', '53/udp', 443, 22, '443/tcp'];
+      for (let round = 0; round < 2; round += 1) {
+        const response = await request(subject.app.server)
+          .post('/v1/lookup')
+          .send({ ports: asked, services: [] });
+        expect(response.status).toBe(200);
+        expect(response.headers['content-type']).toMatch(/^application\/json/);
+        expect(response.body.services).toEqual([]);
+        for (const [position, item] of asked.entries()) {
+          const [port, protocol] = String(item).split('/');
+          const single = await request(subject.app.server)
+            .get(`/v1/ports/${port}`)
+            .query(protocol ? { protocol } : {});
+          expect(response.body.ports[position]).toEqual({
+            query: String(item),
+            ok: true,
+            result: single.body,
+          });
+        }
+      }
+    });
+
     it('answers 1000 items and refuses 1001', async () => {
       const thousand = Array.from({ length: 1000 }, (_, i) => i);
       const ok = await request(subject.app.server).post('/v1/lookup').send({ ports: thousand });

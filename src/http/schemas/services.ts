@@ -134,6 +134,11 @@ const lookupItem = (result: ReturnType<typeof Type.Ref>) =>
     error: Type.Optional(ItemError),
   });
 
+/** The services half of a LookupAnswer (the REST route assembles the ports half from texts). */
+export const LookupServices = Type.Object({
+  services: Type.Array(lookupItem(Type.Ref('ServiceReport'))),
+});
+
 export const LookupAnswer = Type.Object(
   {
     ports: Type.Array(lookupItem(Type.Ref('PortReport'))),
