@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AnswerCache } from '../registry/answer-cache.js';
 
 /**
  * Registry answers change only on sync: they carry the registry's content version as ETag
@@ -51,22 +52,11 @@ const SERIALIZED_LIMIT = 4096;
  * cost a map read instead of building and serializing a report per request.
  */
 export class SerializedAnswers {
-  private version: string | null = null;
-  private readonly texts = new Map<string, string>();
+  private readonly texts = new AnswerCache<string>(SERIALIZED_LIMIT);
 
-  /** The text under `key` for this registry version, made by `produce` the first time. */
+  /** The text under `key` for this registry version, made by `produce` unless kept. */
   text(version: string, key: string, produce: () => string): string {
-    if (version !== this.version) {
-      this.version = version;
-      this.texts.clear();
-    }
-    let text = this.texts.get(key);
-    if (text === undefined) {
-      text = produce();
-      if (this.texts.size >= SERIALIZED_LIMIT) this.texts.clear();
-      this.texts.set(key, text);
-    }
-    return text;
+    return this.texts.get(version, key, produce);
   }
 
   /** Sends the answer under `key`, serialized by the route's response schema the first time. */

@@ -1,3 +1,4 @@
+import { AnswerCache } from './answer-cache.js';
 import { InvalidPortError } from '../domain/classification.js';
 import { parsePortSpec } from '../domain/port-input.js';
 import { rangesTable, type RangesTable } from '../domain/port-ranges.js';
@@ -7,7 +8,6 @@ import { InvalidInputError, NotFoundError } from './errors.js';
 import type { Page } from './pagination.js';
 import { PortNotes } from './port-notes.js';
 import type { Registry } from './registry.js';
-import type { RegistryIndex } from './registry-index.js';
 import {
   exportEtcServices,
   listPortEntries,
@@ -68,8 +68,7 @@ export interface FreePorts {
  */
 export class RegistryReads {
   private readonly notes = new PortNotes(loadCurated());
-  private reportCache = new Map<string, PortReport>();
-  private cachedVersion: RegistryIndex | null = null;
+  private readonly reports = new AnswerCache<PortReport>(REPORT_CACHE_SIZE);
 
   constructor(private readonly registry: Registry) {}
 
@@ -86,19 +85,9 @@ export class RegistryReads {
     if (!isPort(port))
       throw InvalidInputError.field('port', `must be an integer from 0 to ${MAX_PORT}`);
     const index = this.registry.current;
-    if (this.cachedVersion !== index) {
-      this.cachedVersion = index;
-      this.reportCache = new Map();
-    }
-    const key = `${port}/${protocol ?? ''}`;
-    let report = this.reportCache.get(key);
-    if (!report) {
-      report = buildPortReport(index, this.notes, port, protocol);
-      // A scan of every port must not grow the cache without bound.
-      if (this.reportCache.size >= REPORT_CACHE_SIZE) this.reportCache.clear();
-      this.reportCache.set(key, report);
-    }
-    return report;
+    return this.reports.get(index, `${port}/${protocol ?? ''}`, () =>
+      buildPortReport(index, this.notes, port, protocol),
+    );
   }
 
   service(name: string, protocol?: Protocol): ServiceReport {
