@@ -62,7 +62,9 @@ RUN apt-get update \
     && chown app:app /data \
     && chmod 0700 /data
 WORKDIR /app
+# The V8 heap cap of `npm start` (README, "Memory"); set NODE_OPTIONS to change it.
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-old-space-size=192 \
     HOST=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/data

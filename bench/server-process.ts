@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -33,6 +34,16 @@ export interface ServerOptions {
 const LISTENING = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;
 const STOP_TIMEOUT_MS = 20_000;
 
+/** The NODE_OPTIONS `npm start` gives the server when none are set (package.json). */
+export function startNodeOptions(root: string): string {
+  const packageJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const match = /NODE_OPTIONS=\$\{NODE_OPTIONS:-([^}]*)\}/.exec(packageJson.scripts.start ?? '');
+  if (!match?.[1]) throw new Error('package.json: the start script sets no default NODE_OPTIONS');
+  return match[1];
+}
+
 /** Spawns the compiled server and waits until it is ready (bounded). */
 export async function startServerProcess(options: ServerOptions): Promise<ServerProcess> {
   const env: Record<string, string> = {};
@@ -43,6 +54,8 @@ export async function startServerProcess(options: ServerOptions): Promise<Server
     }
   }
   Object.assign(env, {
+    // The server runs as `npm start` runs it: with its default V8 heap cap.
+    NODE_OPTIONS: startNodeOptions(options.root),
     HOST: '127.0.0.1',
     PORT: String(options.port ?? 0),
     REGISTRY_SYNC_URL: 'off',

@@ -168,7 +168,16 @@ describe('Dockerfile', () => {
     expect(cmdIndex).toBeGreaterThan(userIndex);
     expect(JSON.parse(runtime[cmdIndex]?.args ?? 'null')).toEqual(['node', 'dist/src/server.js']);
     // `npm start` runs the same file, from the same tsc configuration.
-    expect(JSON.parse(read('package.json')).scripts.start).toMatch(/node dist\/src\/server\.js/);
+    const start = JSON.parse(read('package.json')).scripts.start as string;
+    expect(start).toMatch(/node dist\/src\/server\.js/);
+    // ... with the same default V8 heap cap (an operator's NODE_OPTIONS replaces it in both).
+    const heapCap = /NODE_OPTIONS=\$\{NODE_OPTIONS:-(--max-old-space-size=\d+)\}/.exec(start)?.[1];
+    expect(heapCap).toBeDefined();
+    const runtimeEnv = runtime
+      .filter((instruction) => instruction.op === 'ENV')
+      .map((instruction) => instruction.args)
+      .join(' ');
+    expect(runtimeEnv).toContain(`NODE_OPTIONS=${heapCap}`);
     const build = JSON.parse(read('tsconfig.build.json'));
     expect(build.compilerOptions).toMatchObject({ rootDir: '.', outDir: 'dist' });
     expect(existsSync(path.join(root, 'src/server.ts'))).toBe(true);
