@@ -8,6 +8,7 @@ import { assignmentRoutes } from './http/assignment-routes.js';
 import { orgRoutes } from './http/org-routes.js';
 import { portRoutes } from './http/port-routes.js';
 import { SerializedAnswers } from './http/registry-cache.js';
+import { deferredChildLogger } from './http/deferred-logger.js';
 import { SHARED_SCHEMAS } from './http/schemas/shared.js';
 import { serviceRoutes } from './http/service-routes.js';
 import graphiql from './plugins/graphiql.js';
@@ -50,6 +51,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? false,
     // Fastify builds its per-request entries even when their level (info) is off.
     logController: new LogController({ disableRequestLogging: !logsRequests(options.logger) }),
+    childLoggerFactory: deferredChildLogger,
     requestIdHeader: 'x-request-id',
     // Behind a reverse proxy, rate limits and logs need the client's address, not the proxy's.
     trustProxy: options.trustProxy ?? false,

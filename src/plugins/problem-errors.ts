@@ -126,6 +126,7 @@ async function problemErrors(app: FastifyInstance): Promise<void> {
     if (error instanceof ConflictError) {
       return reply
         .code(409)
+        .header('x-request-id', request.id)
         .type('application/problem+json')
         .send({
           type: 'about:blank',
