@@ -19,6 +19,7 @@ import type { FastifyInstance } from 'fastify';
 import mercurius from 'mercurius';
 import { formatGraphqlErrors, NotGraphqlError } from './errors.js';
 import { loaders } from './loaders.js';
+import { AnswerCache } from '../registry/answer-cache.js';
 import { checkQueryLimits } from './query-limits.js';
 import { resolvers } from './resolvers.js';
 import { typeDefs } from './schema.graphql.js';
@@ -56,6 +57,7 @@ export async function graphqlPlugin(app: FastifyInstance): Promise<void> {
       throw new NotGraphqlError();
     }
   });
+  publicAnswerCache(app);
   // After Mercurius's validation, before execution: the limits need the request's variables.
   // Mercurius hands over the same parsed document for a repeated query: its verdict is kept per
   // document and variables.
@@ -78,4 +80,56 @@ function isParsedDocument(document: unknown): boolean {
   if (typeof loc !== 'object' || loc === null) return false;
   const prototype = Object.getPrototypeOf(loc) as { constructor?: { name?: string } } | null;
   return prototype?.constructor?.name === 'Location';
+}
+
+/** Key-less query bodies kept up to this length; longer ones always execute. */
+const MAX_CACHED_BODY = 4096;
+const cacheKey = Symbol('graphql answer cache key');
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    [cacheKey]?: { key: string; version: string } | undefined;
+  }
+}
+
+/**
+ * Answers to public queries (no key, no mutation, no error) depend on the registry alone: their
+ * JSON is kept per registry version, as REST keeps its serialized reports, and a repeated query
+ * skips Mercurius (and its limits: the same query passed them). An answer is kept from its second request on, at most 256 of them, and a sync
+ * starts afresh (./../registry/answer-cache.ts). Anything sent with a key always executes.
+ */
+function publicAnswerCache(app: FastifyInstance): void {
+  const answers = new AnswerCache<string>(256);
+  app.decorateRequest(cacheKey, undefined);
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.method !== 'POST' || request.headers.authorization !== undefined) return;
+    if (!app.registry.ready) return;
+    if (typeof request.body !== 'object' || request.body === null) return;
+    const key = JSON.stringify(request.body);
+    if (key.length > MAX_CACHED_BODY) return;
+    const version = app.reads.version;
+    const kept = answers.find(version, key);
+    if (kept !== undefined) return reply.type('application/json; charset=utf-8').send(kept);
+    request[cacheKey] = { key, version };
+  });
+  app.graphql.addHook('preExecution', (_schema, document, context) => {
+    const request = context.reply.request;
+    const mutates = document.definitions.some(
+      (definition) => definition.kind === 'OperationDefinition' && definition.operation !== 'query',
+    );
+    if (mutates) request[cacheKey] = undefined;
+  });
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const mark = request[cacheKey];
+    // An answer with errors is never kept (in JSON text, `"errors":` can only be a key).
+    if (
+      mark &&
+      reply.statusCode === 200 &&
+      typeof payload === 'string' &&
+      !payload.includes('"errors":')
+    ) {
+      answers.offer(mark.version, mark.key, payload);
+    }
+    done(null, payload);
+  });
 }

@@ -15,14 +15,26 @@ export class AnswerCache<V> {
 
   /** The answer under `key` for `version`, built by `build` unless kept. */
   get(version: unknown, key: string, build: () => V): V {
+    const kept = this.find(version, key);
+    if (kept !== undefined) return kept;
+    const answer = build();
+    this.offer(version, key, answer);
+    return answer;
+  }
+
+  /** The answer kept under `key` for `version`, if any. */
+  find(version: unknown, key: string): V | undefined {
     if (version !== this.version) {
       this.version = version;
       this.answers.clear();
       this.seen.clear();
     }
-    const kept = this.answers.get(key);
-    if (kept !== undefined) return kept;
-    const answer = build();
+    return this.answers.get(key);
+  }
+
+  /** Keeps `answer` if `key` was asked for before (for `version`; see `find`). */
+  offer(version: unknown, key: string, answer: V): void {
+    if (version !== this.version) return;
     if (this.seen.has(key)) {
       if (this.answers.size >= this.limit) this.answers.clear();
       this.answers.set(key, answer);
@@ -30,7 +42,6 @@ export class AnswerCache<V> {
       if (this.seen.size >= this.limit) this.seen.clear();
       this.seen.add(key);
     }
-    return answer;
   }
 
   get size(): number {
