@@ -10,10 +10,10 @@ import {
   PortsListQuery,
   PortsPage,
 } from './schemas/ports.js';
-import { FREE_PORTS_WINDOW, MAX_FREE_PORTS } from '../registry/registry-reads.js';
+import { FREE_PORTS_WINDOW, MAX_FREE_PORTS, portReportKey } from '../registry/registry-reads.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../registry/pagination.js';
 import { authenticate } from './org-access.js';
-import { isPrivateLookup, notModified, portReportKey } from './registry-cache.js';
+import { isPrivateLookup, notModified } from './registry-cache.js';
 import { boundedInteger } from '../registry/pagination.js';
 
 const errors = problemResponses(400, 503);

@@ -38,11 +38,6 @@ export function sendJson(reply: FastifyReply, text: string): FastifyReply {
   return reply.type('application/json; charset=utf-8').send(text);
 }
 
-/** The key of one port's report (for one protocol, or all) in `portReports`. */
-export function portReportKey(port: number, protocol: string | undefined): string {
-  return `${port}/${protocol ?? ''}`;
-}
-
 /** Bounded: a scan of every port must not grow it without limit. */
 const SERIALIZED_LIMIT = 4096;
 

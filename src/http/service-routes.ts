@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../registry/pagination.js';
 import { authenticate } from './org-access.js';
-import { isPrivateLookup, notModified, portReportKey, sendJson } from './registry-cache.js';
+import { isPrivateLookup, notModified, sendJson } from './registry-cache.js';
+import { portReportKey } from '../registry/registry-reads.js';
 import { boundedInteger } from '../registry/pagination.js';
 import { problemResponses, ProtocolSchema } from './schemas/common.js';
 import {

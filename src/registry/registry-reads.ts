@@ -66,6 +66,11 @@ export interface FreePorts {
  * Every read of the registry, for REST and GraphQL alike: one place for the rules, answered from
  * the in-memory index (never a query per request).
  */
+/** The key of one port's report (for one protocol, or all) in the answer caches. */
+export function portReportKey(port: number, protocol: string | undefined): string {
+  return `${port}/${protocol ?? ''}`;
+}
+
 export class RegistryReads {
   private readonly notes = new PortNotes(loadCurated());
   private readonly reports = new AnswerCache<PortReport>(REPORT_CACHE_SIZE);
@@ -85,7 +90,7 @@ export class RegistryReads {
     if (!isPort(port))
       throw InvalidInputError.field('port', `must be an integer from 0 to ${MAX_PORT}`);
     const index = this.registry.current;
-    return this.reports.get(index, `${port}/${protocol ?? ''}`, () =>
+    return this.reports.get(index, portReportKey(port, protocol), () =>
       buildPortReport(index, this.notes, port, protocol),
     );
   }
