@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { Registry } from '../../src/registry/registry.js';
 import { openTestDatabase } from '../support/database.js';
-import { listeningUrl, spawnTs, waitFor, type Spawned } from '../support/processes.js';
+import { readyServerUrl, type Spawned, spawnTs, waitFor } from '../support/processes.js';
 
 /**
  * SIGTERM under load: the server stops accepting, finishes every request it started, and exits 0.
@@ -65,17 +65,7 @@ describe('SIGTERM under load', () => {
       LOG_LEVEL: 'info',
     });
     spawned.push(server);
-    let base: string | null = null;
-    await waitFor(
-      'the server to listen',
-      () => (base = listeningUrl(server.output())) !== null,
-      30_000,
-      server.output,
-    );
-    await waitFor(
-      'readiness',
-      async () => (await fetch(`${base}/health/ready`).catch(() => null))?.ok === true,
-    );
+    const base = await readyServerUrl(server);
 
     const outcomes: Outcome[] = [];
     let stop = false;

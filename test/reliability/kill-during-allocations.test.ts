@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { Registry } from '../../src/registry/registry.js';
 import { openTestDatabase } from '../support/database.js';
-import { listeningUrl, spawnTs, waitFor, type Spawned } from '../support/processes.js';
+import { readyServerUrl, type Spawned, spawnTs, waitFor } from '../support/processes.js';
 
 /**
  * kill -9 of a server in the middle of concurrent allocations: every allocation it confirmed is
@@ -33,19 +33,7 @@ async function startServer(): Promise<{ server: Spawned; url: string }> {
     LOG_LEVEL: 'info',
   });
   started.push(server);
-  let url: string | null = null;
-  await waitFor(
-    'the server to listen',
-    () => (url = listeningUrl(server.output())) !== null,
-    30_000,
-    server.output,
-  );
-  const base = url as unknown as string;
-  await waitFor(
-    'readiness',
-    async () => (await fetch(`${base}/health/ready`).catch(() => null))?.ok === true,
-  );
-  return { server, url: base };
+  return { server, url: await readyServerUrl(server) };
 }
 
 describe('kill -9 during allocations', () => {

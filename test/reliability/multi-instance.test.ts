@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { Registry } from '../../src/registry/registry.js';
 import { openTestDatabase } from '../support/database.js';
-import { listeningUrl, spawnTs, waitFor, type Spawned } from '../support/processes.js';
+import { readyServerUrl, type Spawned, spawnTs, waitFor } from '../support/processes.js';
 
 /**
  * Two server processes on one database: a sync committed anywhere (here by a third party, as the
@@ -26,20 +26,7 @@ beforeAll(async () => {
     });
     servers.push(server);
   }
-  for (const server of servers) {
-    let url: string | null = null;
-    await waitFor(
-      'a server to listen',
-      () => (url = listeningUrl(server.output())) !== null,
-      30_000,
-      server.output,
-    );
-    await waitFor(
-      'a server to be ready',
-      async () => (await fetch(`${url}/health/ready`).catch(() => null))?.status === 200,
-    );
-    urls.push(url as unknown as string);
-  }
+  for (const server of servers) urls.push(await readyServerUrl(server));
 }, 90_000);
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { Registry } from '../../src/registry/registry.js';
 import { openTestDatabase } from '../support/database.js';
-import { listeningUrl, spawnTs, waitFor, type Spawned } from '../support/processes.js';
+import { readyServerUrl, type Spawned, spawnTs } from '../support/processes.js';
 
 /**
  * Concurrent writers on two server processes sharing one database: the database, not a lock in
@@ -27,21 +27,7 @@ beforeAll(async () => {
     });
     servers.push(server);
   }
-  for (const server of servers) {
-    let url: string | null = null;
-    await waitFor(
-      'a server to listen',
-      () => (url = listeningUrl(server.output())) !== null,
-      30_000,
-      server.output,
-    );
-    const base = url as unknown as string;
-    await waitFor(
-      'readiness',
-      async () => (await fetch(`${base}/health/ready`).catch(() => null))?.ok === true,
-    );
-    urls.push(base);
-  }
+  for (const server of servers) urls.push(await readyServerUrl(server));
   const created = await fetch(`${urls[0]}/v1/orgs`, {
     method: 'POST',
     headers: { authorization: `Bearer ${OPERATOR}`, 'content-type': 'application/json' },

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { RegistryFormatError, type RegistryEntryRecord } from '../../src/sources/entry.js';
+import {
+  RegistryFormatError,
+  simpleRecord,
+  type RegistryEntryRecord,
+} from '../../src/sources/entry.js';
 import {
   assignEntryKeys,
   contentHash,
@@ -10,26 +14,16 @@ import {
 } from '../../src/sources/entry-set.js';
 
 function entry(overrides: Partial<RegistryEntryRecord>): RegistryEntryRecord {
-  return {
+  const base = simpleRecord({
     serviceName: null,
     portStart: null,
     portEnd: null,
     protocol: null,
     status: 'assigned',
     description: null,
-    assignee: null,
-    contact: null,
-    registered: null,
-    modified: null,
-    references: [],
-    serviceCode: null,
-    unauthorizedUse: null,
-    notes: null,
-    primary: false,
-    legacy: false,
     source: 'iana-csv',
-    ...overrides,
-  };
+  });
+  return { ...base, ...overrides };
 }
 
 const on = (

@@ -39,3 +39,22 @@ export async function waitFor(
 export function listeningUrl(output: string): string | null {
   return /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? null;
 }
+
+/** Waits until a spawned server logs its URL and answers `/health/ready` with 200; its URL. */
+export async function readyServerUrl(server: Spawned, timeoutMs = 30_000): Promise<string> {
+  let url: string | null = null;
+  await waitFor(
+    'the server to listen',
+    () => (url = listeningUrl(server.output())) !== null,
+    timeoutMs,
+    server.output,
+  );
+  const base = url as unknown as string;
+  await waitFor(
+    'the server to be ready',
+    async () => (await fetch(`${base}/health/ready`).catch(() => null))?.status === 200,
+    timeoutMs,
+    server.output,
+  );
+  return base;
+}
