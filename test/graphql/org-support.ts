@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { graphql, type GraphqlAnswer } from './graphql-app.js';
+import type { AssignmentView } from '../orgs/support.js';
 
 /** Selections and documents of the organisation API tests (test/graphql/org-*.test.ts). */
 
@@ -40,20 +41,8 @@ export const REVOKE_API_KEY = `mutation ($org: String!, $id: Int!) {
   revokeApiKey(org: $org, id: $id) ${API_KEY}
 }`;
 
-export interface AssignmentData {
-  id: number;
-  scope: string;
-  serviceName: string;
-  protocol: string;
-  portStart: number;
-  portEnd: number;
-  description: string | null;
-  owner: string | null;
-  tags: string[];
-  version: number;
-  createdBy: string | null;
-  createdAt: string;
-  updatedAt: string;
+/** An assignment as GraphQL selects it: REST's view (test/orgs/support.ts) and its ETag. */
+export interface AssignmentData extends AssignmentView {
   etag: string;
 }
 
