@@ -105,6 +105,8 @@ function publicAnswerCache(app: FastifyInstance): void {
     if (request.method !== 'POST' || request.headers.authorization !== undefined) return;
     if (!app.registry.ready) return;
     if (typeof request.body !== 'object' || request.body === null) return;
+    // A large body (up to the 1 MB limit) is not worth turning back into text to find out.
+    if (Number(request.headers['content-length'] ?? 0) > MAX_CACHED_BODY) return;
     const key = JSON.stringify(request.body);
     if (key.length > MAX_CACHED_BODY) return;
     const version = app.reads.version;
