@@ -62,15 +62,15 @@ export interface FreePorts {
   ports: number[];
 }
 
-/**
- * Every read of the registry, for REST and GraphQL alike: one place for the rules, answered from
- * the in-memory index (never a query per request).
- */
 /** The key of one port's report (for one protocol, or all) in the answer caches. */
 export function portReportKey(port: number, protocol: string | undefined): string {
   return `${port}/${protocol ?? ''}`;
 }
 
+/**
+ * Every read of the registry, for REST and GraphQL alike: one place for the rules, answered from
+ * the in-memory index (never a query per request).
+ */
 export class RegistryReads {
   private readonly notes = new PortNotes(loadCurated());
   private readonly reports = new AnswerCache<PortReport>(REPORT_CACHE_SIZE);
