@@ -95,8 +95,9 @@ declare module 'fastify' {
 /**
  * Answers to public queries (no key, no mutation, no error) depend on the registry alone: their
  * JSON is kept per registry version, as REST keeps its serialized reports, and a repeated query
- * skips Mercurius (and its limits: the same query passed them). An answer is kept from its second request on, at most 256 of them, and a sync
- * starts afresh (./../registry/answer-cache.ts). Anything sent with a key always executes.
+ * skips Mercurius (and its limits: the same query passed them). An answer is kept from its second
+ * request on, at most 256 of them, and a sync starts afresh (../registry/answer-cache.ts).
+ * Anything sent with a key always executes.
  */
 function publicAnswerCache(app: FastifyInstance): void {
   const answers = new AnswerCache<string>(256);
