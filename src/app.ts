@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Database } from './db/database.js';
 import { healthRoutes } from './http/health-routes.js';
@@ -16,6 +16,7 @@ import metrics from './plugins/metrics.js';
 import openApiDocs from './plugins/openapi-docs.js';
 import protection, { type ProtectionOptions } from './plugins/protection.js';
 import problemErrors, { frameworkErrorDetail, sendProblem } from './plugins/problem-errors.js';
+import { MeasuringLogController, RequestStats } from './plugins/request-stats.js';
 import { Lookups } from './registry/lookups.js';
 import { OrganizationServices } from './registry/organization-services.js';
 import { RegistryReads } from './registry/registry-reads.js';
@@ -30,6 +31,8 @@ declare module 'fastify' {
     lookups: Lookups;
     /** PortReports serialized once per registry version, shared by the routes that send them. */
     portReports: SerializedAnswers;
+    /** Answers per route, counted and timed as each completes (served at /metrics). */
+    requestStats: RequestStats;
   }
 }
 
@@ -47,10 +50,14 @@ export interface AppOptions {
 
 /** Builds the Fastify instance; the server and the tests both start from here. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const requestStats = new RequestStats();
   const app = Fastify({
-    logger: options.logger ?? false,
+    // Without a logger Fastify never reports an answer's end, which the request metrics need.
+    logger: options.logger || { level: 'silent' },
     // Fastify builds its per-request entries even when their level (info) is off.
-    logController: new LogController({ disableRequestLogging: !logsRequests(options.logger) }),
+    logController: new MeasuringLogController(requestStats, {
+      disableRequestLogging: !logsRequests(options.logger),
+    }),
     childLoggerFactory: deferredChildLogger,
     requestIdHeader: 'x-request-id',
     // Behind a reverse proxy, rate limits and logs need the client's address, not the proxy's.
@@ -86,6 +93,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('orgs', orgs);
   app.decorate('lookups', new Lookups(reads, orgs));
   app.decorate('portReports', new SerializedAnswers());
+  app.decorate('requestStats', requestStats);
   app.decorateRequest('principal', null);
   // The OpenAPI collector sees only routes registered after it.
   await app.register(openApiDocs);

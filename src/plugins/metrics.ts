@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Counter, Gauge, Registry as MetricsRegistry } from 'prom-client';
-import { RequestStats } from './request-stats.js';
 
 /**
  * Prometheus metrics at GET /metrics (SPEC.md section 5, "Operations"): requests and latencies
@@ -12,7 +11,7 @@ async function metrics(app: FastifyInstance): Promise<void> {
   const registry = new MetricsRegistry();
   collectDefaultMetrics({ register: registry });
 
-  const stats = new RequestStats();
+  const stats = app.requestStats;
   new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests answered, by method, route template and status code',
@@ -56,12 +55,6 @@ async function metrics(app: FastifyInstance): Promise<void> {
       this.set({ state: 'idle' }, pool.idleCount);
       this.set({ state: 'waiting' }, pool.waitingCount);
     },
-  });
-
-  app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    stats.record(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    done();
   });
 
   const route = { schema: { hide: true }, logLevel: 'warn', config: { rateLimit: false } } as const;

@@ -1,3 +1,4 @@
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Counter, Metric } from 'prom-client';
 
 /** One line of a metric as prom-client's registry formats it. */
@@ -38,22 +39,29 @@ class RouteStats {
 /**
  * Request counts and latencies per route, kept as plain numbers on the request path and handed to
  * prom-client only when /metrics is read. (prom-client's `inc` and `observe` hash their labels on
- * every call: about 0.75 µs per request, a few per cent of an in-memory lookup.)
+ * every call: about 0.75 µs per request, a few per cent of an in-memory lookup.) Fed by
+ * `MeasuringLogController` as each answer completes.
  */
 export class RequestStats {
-  private readonly routes = new Map<string, RouteStats>();
+  /** By method, then route template (two lookups of strings that exist, no key built). */
+  private readonly methods = new Map<string, Map<string, RouteStats>>();
 
   record(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${route}`;
-    let stats = this.routes.get(key);
-    if (!stats) this.routes.set(key, (stats = new RouteStats(method, route)));
+    let routes = this.methods.get(method);
+    if (!routes) this.methods.set(method, (routes = new Map()));
+    let stats = routes.get(route);
+    if (!stats) routes.set(route, (stats = new RouteStats(method, route)));
     stats.record(status, seconds);
+  }
+
+  private *routes(): Iterable<RouteStats> {
+    for (const routes of this.methods.values()) yield* routes.values();
   }
 
   /** Sets a counter labelled method, route and status to the totals (for its `collect`). */
   fillCounter(counter: Counter<'method' | 'route' | 'status'>): void {
     counter.reset();
-    for (const stats of this.routes.values()) {
+    for (const stats of this.routes()) {
       for (const [status, count] of stats.statuses) {
         counter.inc({ method: stats.method, route: stats.route, status: String(status) }, count);
       }
@@ -75,7 +83,7 @@ export class RequestStats {
           help,
           type: 'histogram',
           aggregator: 'sum',
-          values: [...this.routes.values()].flatMap((stats) => histogramLines(name, stats)),
+          values: [...this.routes()].flatMap((stats) => histogramLines(name, stats)),
         }),
       reset: () => undefined,
     };
@@ -96,4 +104,30 @@ function histogramLines(name: string, stats: RouteStats): MetricLine[] {
     { metricName: `${name}_sum`, labels, value: stats.sum },
     { metricName: `${name}_count`, labels, value: stats.count },
   ];
+}
+
+/**
+ * Fastify's log controller, which it calls when each answer has been sent (the same moment as an
+ * `onResponse` hook), counting and timing the answer per route first. Fastify documents the class
+ * for extension; recording here instead of in an `onResponse` hook spares every request the hook
+ * runner (its closures and iterator), about a microsecond of an in-memory lookup. Fastify only
+ * watches for the end of an answer when the app has a logger, so `buildApp` always gives it one.
+ */
+export class MeasuringLogController extends LogController {
+  constructor(
+    readonly stats: RequestStats,
+    options: ConstructorParameters<typeof LogController>[0],
+  ) {
+    super(options);
+  }
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const route = request.routeOptions.url ?? 'unmatched';
+    this.stats.record(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    super.requestCompleted(error, request, reply);
+  }
 }
