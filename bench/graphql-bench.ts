@@ -1,5 +1,14 @@
-import { compareLoads, describeLoad, fetchText, loadProblem, type LoadRequest } from './load.js';
-import { integer, millis, ratio } from './stats.js';
+import {
+  compareLoads,
+  describeLoad,
+  describePairing,
+  fetchText,
+  loadProblem,
+  pairedFigure,
+  pairedRatio,
+  type LoadRequest,
+} from './load.js';
+import { millis } from './stats.js';
 import type { Benchmark, BenchResult } from './types.js';
 
 /**
@@ -63,17 +72,13 @@ export const graphqlVsRest: Benchmark = {
     await probeGraphql(graphql);
 
     const problem = loadProblem(graphqlFigures) ?? loadProblem(restFigures);
-    const value = graphqlFigures.requestsPerSecond / restFigures.requestsPerSecond;
+    const value = pairedRatio(graphqlFigures, restFigures).median;
     const { connections, rounds, durationSeconds } = context.settings;
     return {
       rows: [
         {
           benchmark: `GraphQL port(number: ${PORT}) vs REST GET /v1/ports/${PORT} (req/s)`,
-          figure: problem
-            ? `not valid: ${problem}`
-            : `${ratio(graphqlFigures.requestsPerSecond, restFigures.requestsPerSecond)} ` +
-              `(${integer(graphqlFigures.requestsPerSecond)} vs ` +
-              `${integer(restFigures.requestsPerSecond)} req/s)`,
+          figure: problem ? `not valid: ${problem}` : pairedFigure(graphqlFigures, restFigures),
           target: `≥ ${TARGET_RATIO.toFixed(2)}×; all 2xx`,
           met: problem === null && value >= TARGET_RATIO,
         },
@@ -90,6 +95,7 @@ export const graphqlVsRest: Benchmark = {
           `by graphql-jit); that figure is not measured here.`,
         describeLoad('GraphQL', graphqlFigures),
         describeLoad('REST', restFigures),
+        `GraphQL/REST ${describePairing(graphqlFigures, restFigures)}`,
         `p99: GraphQL ${millis(graphqlFigures.p99Ms)}, REST ${millis(restFigures.p99Ms)}`,
       ],
     };

@@ -1,5 +1,14 @@
 import os from 'node:os';
-import { compareWithBare, describeLoad, fetchText, loadProblem, runLoad } from './load.js';
+import {
+  compareWithBare,
+  describeLoad,
+  describePairing,
+  fetchText,
+  loadProblem,
+  pairedFigure,
+  pairedRatio,
+  runLoad,
+} from './load.js';
 import { integer, millis, ratio } from './stats.js';
 import type { Benchmark, BenchResult } from './types.js';
 
@@ -82,13 +91,10 @@ export const restVsBare: Benchmark = {
       rows: [
         {
           benchmark: `REST GET /v1/ports/${PORT} vs bare Fastify (req/s)`,
-          figure: problem
-            ? `not valid: ${problem}`
-            : `${ratio(target.requestsPerSecond, bare.requestsPerSecond)} ` +
-              `(${integer(target.requestsPerSecond)} vs ${integer(bare.requestsPerSecond)} req/s)`,
+          figure: problem ? `not valid: ${problem}` : pairedFigure(target, bare),
           // SPEC.md section 9 and issue 3: at least 85% of the bare route.
           target: '≥ 0.85×; all 2xx',
-          met: problem ? false : target.requestsPerSecond >= 0.85 * bare.requestsPerSecond,
+          met: problem ? false : pairedRatio(target, bare).median >= 0.85,
         },
       ],
       details: [
@@ -97,6 +103,7 @@ export const restVsBare: Benchmark = {
           `(${settings}).`,
         describeLoad('REST (the service)', target),
         describeLoad('bare Fastify route (Map lookup)', bare),
+        `REST/bare ${describePairing(target, bare)}`,
         `p99 ratio REST/bare: ${ratio(target.p99Ms, bare.p99Ms)}`,
       ],
     };

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { trackChild } from './children.js';
-import { integer, median, millis, withTimeout } from './stats.js';
+import { integer, median, millis, ratio, withTimeout } from './stats.js';
 
 /** The autocannon settings of one run; every compared target gets the same. */
 export interface LoadSettings {
@@ -114,7 +114,8 @@ export async function steadyLoad(options: {
 
 /**
  * Loads each request with the same settings: a warm-up each, then `rounds` rounds in which the
- * requests take turns. The figures are medians over the rounds.
+ * requests take turns, in the reverse order every other round (so that neither always follows
+ * the other). The figures are medians over the rounds; `pairedRatio` compares two of them.
  */
 export async function compareLoads(
   requests: readonly LoadRequest[],
@@ -124,9 +125,10 @@ export async function compareLoads(
     for (const request of requests) await measure(request, settings, settings.warmupSeconds);
   }
   const rounds = requests.map((): LoadRun[] => []);
+  const order = [...requests.keys()];
   for (let round = 0; round < settings.rounds; round += 1) {
-    for (const [index, request] of requests.entries()) {
-      rounds[index]?.push(await measure(request, settings, settings.durationSeconds));
+    for (const index of round % 2 === 0 ? order : [...order].reverse()) {
+      rounds[index]?.push(await measure(requests[index]!, settings, settings.durationSeconds));
     }
   }
   return requests.map((request, index) => {
@@ -152,6 +154,38 @@ export async function compareLoads(
       rounds: runs,
     };
   });
+}
+
+/**
+ * `numerator` against `denominator` in req/s, round by round (each round loads both back to back,
+ * so a slower or faster spell of a shared machine touches both alike), and the median of those
+ * ratios: steadier than the ratio of the two medians when the machine's speed drifts.
+ */
+export function pairedRatio(
+  numerator: LoadFigures,
+  denominator: LoadFigures,
+): { median: number; rounds: number[] } {
+  const rounds = numerator.rounds.map(
+    (run, index) => run.requestsPerSecond / (denominator.rounds[index]?.requestsPerSecond ?? NaN),
+  );
+  return { median: median(rounds), rounds };
+}
+
+/** The table figure of a paired comparison: the median round ratio and the two median rates. */
+export function pairedFigure(numerator: LoadFigures, denominator: LoadFigures): string {
+  return (
+    `${ratio(pairedRatio(numerator, denominator).median, 1)} (median of the round ratios; ` +
+    `${integer(numerator.requestsPerSecond)} vs ${integer(denominator.requestsPerSecond)} req/s)`
+  );
+}
+
+/** A detail line: each round's ratio, and the ratio of the medians for comparison. */
+export function describePairing(numerator: LoadFigures, denominator: LoadFigures): string {
+  const { rounds } = pairedRatio(numerator, denominator);
+  return (
+    `ratio per round: ${rounds.map((value) => value.toFixed(2)).join(', ')}; ratio of the ` +
+    `median rates: ${ratio(numerator.requestsPerSecond, denominator.requestsPerSecond)}`
+  );
 }
 
 /** Null when every answer was 2xx and no connection failed, else what went wrong. */

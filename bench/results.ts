@@ -97,7 +97,7 @@ ${renderTable(tableRows(report.outcomes))}
 - Memory: ${machine.memory}
 - Node.js ${machine.node} on ${machine.os}
 - Database: ${machine.postgres}, one server for the whole run, a fresh database per use
-- Load generator: autocannon in the bench process, ${settings.connections} connections, pipelining ${settings.pipelining}; per target a ${settings.warmupSeconds} s warm-up, then ${settings.rounds} measured rounds of ${settings.durationSeconds} s, compared targets taking turns; figures are medians over the rounds. The server under load runs at LOG_LEVEL=${settings.serverLogLevel}.
+- Load generator: autocannon in the bench process, ${settings.connections} connections, pipelining ${settings.pipelining}; per target a ${settings.warmupSeconds} s warm-up, then ${settings.rounds} measured rounds of ${settings.durationSeconds} s, compared targets taking turns (in reverse order every other round); rates are medians over the rounds, and a ratio between two targets is the median of the per-round ratios. The server under load runs at LOG_LEVEL=${settings.serverLogLevel}.
 - Load average (1 min) at the start and the end of the run: ${report.loadAverage.map((load) => load.toFixed(2)).join(' and ')} (other work on the machine shows up here, and in the figures)
 - Timings repeated ${settings.repeats} times; the median is the figure
 - Whole run: ${report.totalSeconds.toFixed(0)} s

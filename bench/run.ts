@@ -51,8 +51,8 @@ function parseSettings(): { settings: BenchSettings; only: string[] | null } {
     options: {
       only: { type: 'string', multiple: true },
       connections: { type: 'string', default: '10' },
-      duration: { type: 'string', default: '5' },
-      rounds: { type: 'string', default: '3' },
+      duration: { type: 'string', default: '2' },
+      rounds: { type: 'string', default: '8' },
       pipelining: { type: 'string', default: '1' },
       warmup: { type: 'string', default: '2' },
       repeats: { type: 'string', default: '3' },
