@@ -1,11 +1,9 @@
 import {
   compareLoads,
   describeLoad,
-  describePairing,
   fetchText,
   loadProblem,
-  pairedFigure,
-  pairedRatio,
+  pairing,
   type LoadRequest,
 } from './load.js';
 import { millis } from './stats.js';
@@ -72,15 +70,15 @@ export const graphqlVsRest: Benchmark = {
     await probeGraphql(graphql);
 
     const problem = loadProblem(graphqlFigures) ?? loadProblem(restFigures);
-    const value = pairedRatio(graphqlFigures, restFigures).median;
+    const compared = pairing(graphqlFigures, restFigures);
     const { connections, rounds, durationSeconds } = context.settings;
     return {
       rows: [
         {
           benchmark: `GraphQL port(number: ${PORT}) vs REST GET /v1/ports/${PORT} (req/s)`,
-          figure: problem ? `not valid: ${problem}` : pairedFigure(graphqlFigures, restFigures),
+          figure: problem ? `not valid: ${problem}` : compared.figure,
           target: `≥ ${TARGET_RATIO.toFixed(2)}×; all 2xx`,
-          met: problem === null && value >= TARGET_RATIO,
+          met: problem === null && compared.ratio >= TARGET_RATIO,
         },
       ],
       details: [
@@ -95,7 +93,7 @@ export const graphqlVsRest: Benchmark = {
           `by graphql-jit); that figure is not measured here.`,
         describeLoad('GraphQL', graphqlFigures),
         describeLoad('REST', restFigures),
-        `GraphQL/REST ${describePairing(graphqlFigures, restFigures)}`,
+        `GraphQL/REST ${compared.detail}`,
         `p99: GraphQL ${millis(graphqlFigures.p99Ms)}, REST ${millis(restFigures.p99Ms)}`,
       ],
     };

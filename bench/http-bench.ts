@@ -1,14 +1,5 @@
 import os from 'node:os';
-import {
-  compareWithBare,
-  describeLoad,
-  describePairing,
-  fetchText,
-  loadProblem,
-  pairedFigure,
-  pairedRatio,
-  runLoad,
-} from './load.js';
+import { compareWithBare, describeLoad, fetchText, loadProblem, pairing, runLoad } from './load.js';
 import { integer, millis, ratio } from './stats.js';
 import type { Benchmark, BenchResult } from './types.js';
 
@@ -87,14 +78,15 @@ export const restVsBare: Benchmark = {
       };
     }
     const problem = loadProblem(target) ?? loadProblem(bare);
+    const compared = pairing(target, bare);
     return {
       rows: [
         {
           benchmark: `REST GET /v1/ports/${PORT} vs bare Fastify (req/s)`,
-          figure: problem ? `not valid: ${problem}` : pairedFigure(target, bare),
+          figure: problem ? `not valid: ${problem}` : compared.figure,
           // SPEC.md section 9 and issue 3: at least 85% of the bare route.
           target: '≥ 0.85×; all 2xx',
-          met: problem ? false : pairedRatio(target, bare).median >= 0.85,
+          met: problem ? false : compared.ratio >= 0.85,
         },
       ],
       details: [
@@ -103,7 +95,7 @@ export const restVsBare: Benchmark = {
           `(${settings}).`,
         describeLoad('REST (the service)', target),
         describeLoad('bare Fastify route (Map lookup)', bare),
-        `REST/bare ${describePairing(target, bare)}`,
+        `REST/bare ${compared.detail}`,
         `p99 ratio REST/bare: ${ratio(target.p99Ms, bare.p99Ms)}`,
       ],
     };

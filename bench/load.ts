@@ -115,7 +115,7 @@ export async function steadyLoad(options: {
 /**
  * Loads each request with the same settings: a warm-up each, then `rounds` rounds in which the
  * requests take turns, in the reverse order every other round (so that neither always follows
- * the other). The figures are medians over the rounds; `pairedRatio` compares two of them.
+ * the other). The figures are medians over the rounds; `pairing` compares two of them.
  */
 export async function compareLoads(
   requests: readonly LoadRequest[],
@@ -156,36 +156,32 @@ export async function compareLoads(
   });
 }
 
+/** Two targets compared: the ratio, its table figure, and a detail line with every round. */
+export interface Pairing {
+  ratio: number;
+  figure: string;
+  detail: string;
+}
+
 /**
  * `numerator` against `denominator` in req/s, round by round (each round loads both back to back,
- * so a slower or faster spell of a shared machine touches both alike), and the median of those
- * ratios: steadier than the ratio of the two medians when the machine's speed drifts.
+ * so a slower or faster spell of a shared machine touches both alike); the ratio is the median of
+ * those, steadier than the ratio of the two medians when the machine's speed drifts.
  */
-export function pairedRatio(
-  numerator: LoadFigures,
-  denominator: LoadFigures,
-): { median: number; rounds: number[] } {
+export function pairing(numerator: LoadFigures, denominator: LoadFigures): Pairing {
   const rounds = numerator.rounds.map(
     (run, index) => run.requestsPerSecond / (denominator.rounds[index]?.requestsPerSecond ?? NaN),
   );
-  return { median: median(rounds), rounds };
-}
-
-/** The table figure of a paired comparison: the median round ratio and the two median rates. */
-export function pairedFigure(numerator: LoadFigures, denominator: LoadFigures): string {
-  return (
-    `${ratio(pairedRatio(numerator, denominator).median, 1)} (median of the round ratios; ` +
-    `${integer(numerator.requestsPerSecond)} vs ${integer(denominator.requestsPerSecond)} req/s)`
-  );
-}
-
-/** A detail line: each round's ratio, and the ratio of the medians for comparison. */
-export function describePairing(numerator: LoadFigures, denominator: LoadFigures): string {
-  const { rounds } = pairedRatio(numerator, denominator);
-  return (
-    `ratio per round: ${rounds.map((value) => value.toFixed(2)).join(', ')}; ratio of the ` +
-    `median rates: ${ratio(numerator.requestsPerSecond, denominator.requestsPerSecond)}`
-  );
+  const value = median(rounds);
+  return {
+    ratio: value,
+    figure:
+      `${value.toFixed(2)}× (median of the round ratios; ` +
+      `${integer(numerator.requestsPerSecond)} vs ${integer(denominator.requestsPerSecond)} req/s)`,
+    detail:
+      `ratio per round: ${rounds.map((round) => round.toFixed(2)).join(', ')}; ratio of the ` +
+      `median rates: ${ratio(numerator.requestsPerSecond, denominator.requestsPerSecond)}`,
+  };
 }
 
 /** Null when every answer was 2xx and no connection failed, else what went wrong. */
