@@ -8,7 +8,7 @@
 import type { Static, TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import type { Protocol } from '../domain/protocols.js';
-import { checkIdempotencyKey } from '../registry/allocations.js';
+import type { IdempotencyKey } from '../registry/allocations.js';
 import { InvalidInputError, type FieldProblem } from '../registry/errors.js';
 import type { Scope } from '../registry/principal.js';
 
@@ -101,8 +101,8 @@ export function restBody<T extends TSchema>(schema: T, input: object): Static<T>
   return body as Static<T>;
 }
 
-/** The `idempotencyKey` argument, checked by the registry's rule under the argument's name. */
-export function idempotencyKey(value: string | null | undefined): string | undefined {
+/** The `idempotencyKey` argument, named as the caller sent it; the allocation checks it. */
+export function idempotencyKey(value: string | null | undefined): IdempotencyKey | undefined {
   if (value === null || value === undefined) return undefined;
-  return checkIdempotencyKey(value, 'idempotencyKey');
+  return { key: value, field: 'idempotencyKey' };
 }

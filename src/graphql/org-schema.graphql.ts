@@ -432,7 +432,7 @@ type Mutation {
     org: String!
     "What to allocate"
     input: AllocationInput!
-    "Makes retries safe: the same key answers the first allocation again (REST's Idempotency-Key)"
+    "Makes retries safe: the same key answers the first allocation again; with a different input it is refused (BAD_USER_INPUT). REST's Idempotency-Key"
     idempotencyKey: String
   ): AssignmentResult
 

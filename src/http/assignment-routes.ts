@@ -158,7 +158,7 @@ export const assignmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['organisations'],
         summary: 'Allocate the lowest free port of a window or reservation (write scope)',
         description:
-          'Default window 1024-32767. Skips IANA-assigned and reserved ports, the organisation’s assignments and other reservations of the scope and protocol. Send an `Idempotency-Key` header to make retries safe: the same key returns the first answer. 409 when the window is exhausted.',
+          'Default window 1024-32767. Skips IANA-assigned and reserved ports, the organisation’s assignments and other reservations of the scope and protocol. Send an `Idempotency-Key` header to make retries safe: the same key returns the first answer; the same key with a different body answers 422. 409 when the window is exhausted.',
         security: SECURED,
         params: OrgParams,
         body: AllocationBody,
@@ -171,7 +171,8 @@ export const assignmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const org = await organizationFor(request, request.params.org, 'write');
       const header = request.headers['idempotency-key'];
-      const key = typeof header === 'string' ? header : undefined;
+      const key =
+        typeof header === 'string' ? { key: header, field: 'Idempotency-Key' } : undefined;
       const allocation = await orgs.allocations.allocate(org, actorOf(request), request.body, key);
       if (allocation.replayed) reply.header('idempotent-replayed', 'true');
       return reply

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DYNAMIC_START, type AssignmentWarning } from '../domain/assignment-rules.js';
 import { EXCLUSION_VIOLATION, postgresErrorCode } from '../db/errors.js';
 import { isPort, isProtocol, type Protocol } from '../domain/protocols.js';
@@ -26,6 +27,12 @@ export interface AllocationInput {
   description?: string | undefined;
   owner?: string | undefined;
   allowDynamic?: boolean | undefined;
+}
+
+/** An Idempotency-Key and the name the caller sent it under (a header, or a GraphQL argument). */
+export interface IdempotencyKey {
+  key: string;
+  field: string;
 }
 
 export interface Allocation {
@@ -59,10 +66,10 @@ export class Allocations {
     org: OrganizationRef,
     actor: Actor,
     input: AllocationInput,
-    idempotencyKey?: string,
+    idempotencyKey?: IdempotencyKey,
   ): Promise<Allocation> {
     const serviceName = checkName(input.serviceName);
-    if (idempotencyKey !== undefined) checkIdempotencyKey(idempotencyKey, 'Idempotency-Key');
+    if (idempotencyKey !== undefined) checkIdempotencyKey(idempotencyKey);
     // A direct POST does not wait for the advisory lock: it can take the chosen port between the
     // scan and the insert. The exclusion constraint then refuses the insert; scan again.
     for (let attempt = 1; ; attempt += 1) {
@@ -82,11 +89,11 @@ export class Allocations {
     actor: Actor,
     input: AllocationInput,
     serviceName: string,
-    idempotencyKey: string | undefined,
+    idempotencyKey: IdempotencyKey | undefined,
   ): Promise<Allocation> {
     return this.prisma.$transaction(async (tx) => {
       if (idempotencyKey !== undefined) {
-        const earlier = await claimIdempotencyKey(tx, org.id, idempotencyKey);
+        const earlier = await claimIdempotencyKey(tx, org.id, idempotencyKey, requestHash(input));
         if (earlier) return { ...earlier, replayed: true };
       }
       const window = await resolveWindow(tx, org, input);
@@ -111,7 +118,7 @@ export class Allocations {
       const result = { assignment, warnings: this.assignments.warnings(serviceName, block) };
       if (idempotencyKey !== undefined) {
         await tx.idempotencyRecord.update({
-          where: { organizationId_key: { organizationId: org.id, key: idempotencyKey } },
+          where: { organizationId_key: { organizationId: org.id, key: idempotencyKey.key } },
           data: { response: JSON.parse(JSON.stringify(result)) },
         });
       }
@@ -161,12 +168,11 @@ export class Allocations {
   }
 }
 
-/** An Idempotency-Key is 1-200 visible ASCII characters; `field` names it as the caller sent it. */
-export function checkIdempotencyKey(value: string, field: string): string {
-  if (!IDEMPOTENCY_KEY.test(value)) {
+/** An Idempotency-Key is 1-200 visible ASCII characters. */
+function checkIdempotencyKey({ key, field }: IdempotencyKey): void {
+  if (!IDEMPOTENCY_KEY.test(key)) {
     throw InvalidInputError.field(field, 'must be 1-200 visible ASCII characters');
   }
-  return value;
 }
 
 function checkName(name: string | undefined): string {
@@ -249,22 +255,56 @@ async function resolveWindow(
   return { scope, protocol: input.protocol as Protocol, from, to, reservationId: null };
 }
 
+/** The fields of an allocation, in a fixed order, that a repeat under one key must match. */
+const REQUEST_FIELDS = [
+  'serviceName',
+  'protocol',
+  'scope',
+  'from',
+  'to',
+  'reservationId',
+  'description',
+  'owner',
+  'allowDynamic',
+] as const satisfies readonly (keyof AllocationInput)[];
+
+/** A fingerprint of the request: a field left out and a field sent as null count the same. */
+export function requestHash(input: AllocationInput): string {
+  const values = REQUEST_FIELDS.map((field) => input[field] ?? null);
+  return createHash('sha256').update(JSON.stringify(values)).digest('hex');
+}
+
 /**
  * Claims an Idempotency-Key inside the transaction. A concurrent request with the same key waits
- * on the unique index until the first commits, then finds its answer here.
+ * on the unique index until the first commits, then finds its answer here. A key that was first
+ * used with a different request is refused (422), as the IETF Idempotency-Key draft asks: the
+ * caller has reused a key by mistake, and replaying the other answer would hide it.
  */
 async function claimIdempotencyKey(
   tx: Tx,
   organizationId: number,
-  key: string,
+  { key, field }: IdempotencyKey,
+  hash: string,
 ): Promise<Omit<Allocation, 'replayed'> | null> {
   const inserted = await tx.$executeRaw`
-    INSERT INTO idempotency_records (organization_id, key, response)
-    VALUES (${organizationId}, ${key}, '{}'::jsonb)
+    INSERT INTO idempotency_records (organization_id, key, request_hash, response)
+    VALUES (${organizationId}, ${key}, ${hash}, '{}'::jsonb)
     ON CONFLICT (organization_id, key) DO NOTHING`;
   if (inserted === 1) return null;
   const record = await tx.idempotencyRecord.findUniqueOrThrow({
     where: { organizationId_key: { organizationId, key } },
   });
+  if (record.requestHash !== null && record.requestHash !== hash) {
+    throw new InvalidInputError(
+      'Idempotency-Key reused',
+      [
+        {
+          field,
+          message: 'was already used with a different request; send a new key for a new request',
+        },
+      ],
+      'unprocessable',
+    );
+  }
   return record.response as unknown as Omit<Allocation, 'replayed'>;
 }

@@ -350,6 +350,20 @@ describe('GraphQL mutations of assignments and allocations', () => {
       expect(other.assignment.portStart).toBe(first.assignment.portStart + 1);
     });
 
+    it('refuses an idempotencyKey reused with a different input with BAD_USER_INPUT', async () => {
+      const input = { serviceName: 'idem-reuse', protocol: 'tcp', scope: 'idem-reuse' };
+      const first = dataOf(await allocate(input, 'reuse-1')).allocatePort as AssignmentResultData;
+      const refused = await allocate({ ...input, scope: 'elsewhere' }, 'reuse-1');
+      expect(onlyError(refused, 'BAD_USER_INPUT').extensions.errors).toEqual([
+        { field: 'idempotencyKey', message: expect.stringContaining('different request') },
+      ]);
+      // Left out and null are the same input, so this is a repeat, not a new request.
+      const again = dataOf(await allocate({ ...input, description: null }, 'reuse-1'))
+        .allocatePort as AssignmentResultData;
+      expect(again.replayed).toBe(true);
+      expect(again.assignment).toEqual(first.assignment);
+    });
+
     it('allocates inside a reservation', async () => {
       const reservation = await createReservation(subject.app, acme, {
         protocol: 'sctp',

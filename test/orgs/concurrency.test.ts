@@ -163,6 +163,45 @@ describe('concurrency', () => {
     expect(await countRows(`SELECT count(*) FROM assignments WHERE scope = 'idem'`, [])).toBe(2);
   });
 
+  it('an Idempotency-Key reused with a different request answers 422 and allocates nothing', async () => {
+    const body = { serviceName: 'reused', protocol: 'tcp', scope: 'idem-reuse' };
+    const first = await allocate(body, 'reuse-1');
+    expect(first.status, first.text).toBe(201);
+    for (const changed of [
+      { ...body, serviceName: 'reused-other' },
+      { ...body, protocol: 'udp' },
+      { ...body, from: 30000 },
+      { ...body, description: 'a different request' },
+    ]) {
+      const refused = await allocate(changed, 'reuse-1');
+      expect(refused.status, refused.text).toBe(422);
+      expect(problemOf(refused).errors).toEqual([
+        { field: 'Idempotency-Key', message: expect.stringContaining('different request') },
+      ]);
+    }
+    // The key still replays its own request, and nothing else was stored.
+    const again = await allocate(body, 'reuse-1');
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(portOf(again)).toBe(portOf(first));
+    expect(await countRows(`SELECT count(*) FROM assignments WHERE scope = 'idem-reuse'`, [])).toBe(
+      1,
+    );
+  });
+
+  it('a key stored before requests were fingerprinted (no hash) still replays its answer', async () => {
+    const body = { serviceName: 'legacy', protocol: 'tcp', scope: 'idem-legacy' };
+    const first = await allocate(body, 'legacy-1');
+    expect(first.status, first.text).toBe(201);
+    await subject.database.pool.query(
+      `UPDATE idempotency_records SET request_hash = NULL WHERE key = 'legacy-1'`,
+    );
+    const again = await allocate({ ...body, scope: 'idem-legacy-2' }, 'legacy-1');
+    expect(again.status, again.text).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(portOf(again)).toBe(portOf(first));
+  });
+
   it('10 racing requests with one Idempotency-Key all answer the same port, and one row exists', async () => {
     const body = { serviceName: 'stampede', protocol: 'tcp', scope: 'idem-race' };
     const responses = await Promise.all(
