@@ -219,11 +219,15 @@ export interface BareServer {
   stop(): Promise<void>;
 }
 
-/** Starts bench/bare-server.ts in its own process, answering from `answers` (port to JSON). */
+/**
+ * Starts bench/bare-server.ts in its own process, answering from `answers` (port to JSON), with
+ * `headers` added to every answer.
+ */
 export async function startBareServer(
   root: string,
   workDir: string,
   answers: ReadonlyMap<number, unknown>,
+  headers: Record<string, string> = {},
 ): Promise<BareServer> {
   const mapFile = path.join(workDir, 'bare-map.json');
   await writeFile(mapFile, JSON.stringify(Object.fromEntries(answers)));
@@ -232,7 +236,7 @@ export async function startBareServer(
     ['--import', 'tsx', path.join(root, 'bench/bare-server.ts')],
     {
       cwd: root,
-      env: { ...process.env, BARE_MAP_FILE: mapFile },
+      env: { ...process.env, BARE_MAP_FILE: mapFile, BARE_HEADERS: JSON.stringify(headers) },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -261,7 +265,8 @@ export async function startBareServer(
 
 /**
  * The REST-against-bare comparison of SPEC.md section 9: the bare Fastify route for `port`
- * (answering `answer` from a Map) and `target` under the same settings, taking turns.
+ * (answering `answer` from a Map) and `target` under the same settings, taking turns. With
+ * `targetHeaders`, a second bare route that also sends those headers takes its turn too.
  */
 export async function compareWithBare(options: {
   root: string;
@@ -269,29 +274,39 @@ export async function compareWithBare(options: {
   port: number;
   answer: unknown;
   target: LoadRequest | null;
+  targetHeaders?: Record<string, string>;
   settings: LoadSettings;
-}): Promise<{ bare: LoadFigures; target: LoadFigures | null }> {
-  const bareServer = await startBareServer(
-    options.root,
-    options.workDir,
-    new Map([[options.port, options.answer]]),
-  );
+}): Promise<{
+  bare: LoadFigures;
+  target: LoadFigures | null;
+  bareWithHeaders: LoadFigures | null;
+}> {
+  const answers = new Map([[options.port, options.answer]]);
+  const servers: BareServer[] = [];
   try {
-    const bareRequest = { url: `${bareServer.url}/v1/ports/${options.port}` };
-    const requests = options.target ? [bareRequest, options.target] : [bareRequest];
-    const [bare, target] = await compareLoads(requests, options.settings);
+    servers.push(await startBareServer(options.root, options.workDir, answers));
+    if (options.target && options.targetHeaders) {
+      servers.push(
+        await startBareServer(options.root, options.workDir, answers, options.targetHeaders),
+      );
+    }
+    const [bareRequest, ...headerRequests] = servers.map((server) => ({
+      url: `${server.url}/v1/ports/${options.port}`,
+    }));
+    const requests = [bareRequest!, ...(options.target ? [options.target] : []), ...headerRequests];
+    const [bare, target, bareWithHeaders] = await compareLoads(requests, options.settings);
     if (!bare) throw new Error('no load figures for the bare route');
-    return { bare, target: target ?? null };
+    return { bare, target: target ?? null, bareWithHeaders: bareWithHeaders ?? null };
   } finally {
-    await bareServer.stop();
+    await Promise.all(servers.map((server) => server.stop()));
   }
 }
 
-/** Status and body of one request, bounded to five seconds. */
+/** Status, headers and body of one request, bounded to five seconds. */
 export async function fetchText(
   url: string,
   init: { method?: string; body?: string; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: string }> {
+): Promise<{ status: number; body: string; headers: Headers }> {
   const response = await fetch(url, { ...init, signal: AbortSignal.timeout(5_000) });
-  return { status: response.status, body: await response.text() };
+  return { status: response.status, body: await response.text(), headers: response.headers };
 }
