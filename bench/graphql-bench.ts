@@ -54,11 +54,12 @@ export const graphqlVsRest: Benchmark = {
     const server = await context.apiServer();
     const graphql: LoadRequest = {
       url: `${server.url}/graphql`,
+      pid: server.pid,
       method: 'POST',
       body: JSON.stringify({ query: QUERY }),
       headers: { 'content-type': 'application/json' },
     };
-    const rest: LoadRequest = { url: `${server.url}/v1/ports/${PORT}` };
+    const rest: LoadRequest = { url: `${server.url}/v1/ports/${PORT}`, pid: server.pid };
     const graphqlBody = await probeGraphql(graphql);
     const restProbe = await fetchText(rest.url);
     if (restProbe.status !== 200) {

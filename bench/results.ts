@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { pinning } from './affinity.js';
 import type { BenchSettings } from './context.js';
 import type { BenchResult, ResultRow } from './types.js';
 
@@ -9,6 +10,8 @@ export interface Machine {
   node: string;
   os: string;
   postgres: string;
+  /** Where the load comparisons ran (bench/affinity.ts). */
+  pinning: string;
 }
 
 /** How one benchmark ended: its result, or the error that stopped it. */
@@ -37,6 +40,7 @@ export function describeMachine(postgres: string): Machine {
     cores: cpus.length,
     memory: `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`,
     node: process.version,
+    pinning: pinning(),
     os: `${os.type()} ${os.release()} (${os.arch()})`,
     postgres: `PostgreSQL ${postgres} (embedded, fsync and synchronous_commit on)`,
   };
@@ -97,7 +101,7 @@ ${renderTable(tableRows(report.outcomes))}
 - Memory: ${machine.memory}
 - Node.js ${machine.node} on ${machine.os}
 - Database: ${machine.postgres}, one server for the whole run, a fresh database per use
-- Load generator: autocannon in the bench process, ${settings.connections} connections, pipelining ${settings.pipelining}; per target a ${settings.warmupSeconds} s warm-up, then ${settings.rounds} measured rounds of ${settings.durationSeconds} s, compared targets taking turns (in reverse order every other round); rates are medians over the rounds, and a ratio between two targets is the median of the per-round ratios. The server under load runs at LOG_LEVEL=${settings.serverLogLevel}.
+- Load generator: autocannon in the bench process, ${settings.connections} connections, pipelining ${settings.pipelining}; per target a ${settings.warmupSeconds} s warm-up, then ${settings.rounds} measured rounds of ${settings.durationSeconds} s, compared targets taking turns (in reverse order every other round); rates are medians over the rounds, and a ratio between two targets is the median of the per-round ratios. The server under load runs at LOG_LEVEL=${settings.serverLogLevel}. Comparisons: ${machine.pinning}.
 - Load average (1 min) at the start and the end of the run: ${report.loadAverage.map((load) => load.toFixed(2)).join(' and ')} (other work on the machine shows up here, and in the figures)
 - Timings repeated ${settings.repeats} times; the median is the figure
 - Whole run: ${report.totalSeconds.toFixed(0)} s
