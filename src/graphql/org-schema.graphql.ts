@@ -293,7 +293,7 @@ input AssignmentInput {
 }
 
 """
-Changes to an assignment (the body of PATCH /v1/orgs/{org}/assignments/{id}): what is left out or null stays.
+Changes to an assignment (the body of PATCH /v1/orgs/{org}/assignments/{id}): what is left out or null stays; "" clears description or owner, [] clears tags.
 """
 input AssignmentPatch {
   "RFC 6335 section 5.1 name"

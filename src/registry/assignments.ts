@@ -136,8 +136,8 @@ export class Assignments {
       portStart: portStart as number,
       portEnd: portEnd as number,
       scope,
-      description: input.description ?? base?.description ?? null,
-      owner: input.owner ?? base?.owner ?? null,
+      description: textOrNull(input.description, base?.description),
+      owner: textOrNull(input.owner, base?.owner),
       tags: input.tags ?? base?.tags ?? [],
     };
   }
@@ -411,4 +411,10 @@ function asPortProblems(problems: FieldProblem[]): FieldProblem[] {
       seen.add(key);
       return true;
     });
+}
+
+/** A text field: left out keeps the current value; blank clears it (a PATCH sends `""`). */
+function textOrNull(value: string | undefined, current: string | null | undefined): string | null {
+  if (value === undefined) return current ?? null;
+  return value.trim() === '' ? null : value;
 }

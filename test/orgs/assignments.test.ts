@@ -668,6 +668,35 @@ describe('assignments', () => {
       expect(response.status, response.text).toBe(200);
     });
 
+    it('PATCH clears description and owner with "" and tags with [], and keeps what it leaves out', async () => {
+      const created = await createAssignment(subject.app, acme, {
+        serviceName: 'cleared',
+        protocol: 'tcp',
+        port: 9350,
+        scope: 'etag',
+        description: 'billing front end',
+        owner: 'payments',
+        tags: ['pci'],
+      });
+      const cleared = await patch(created.id, { description: '', tags: [] });
+      expect(cleared.status, cleared.text).toBe(200);
+      expect(bodyOf<AssignmentResult>(cleared).assignment).toMatchObject({
+        description: null,
+        owner: 'payments',
+        tags: [],
+      });
+      const blank = await patch(created.id, { owner: '   ' });
+      expect(blank.status, blank.text).toBe(200);
+      const after = await get(`/assignments/${created.id}`);
+      expect(bodyOf<AssignmentView>(after)).toMatchObject({
+        description: null,
+        owner: null,
+        tags: [],
+        portStart: 9350,
+        version: 3,
+      });
+    });
+
     it('PATCH of portStart alone keeps portEnd', async () => {
       const created = await createAssignment(subject.app, acme, {
         serviceName: 'widen',

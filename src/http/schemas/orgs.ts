@@ -151,9 +151,18 @@ const assignmentFields = {
   portStart: Type.Optional(PortField),
   portEnd: Type.Optional(PortField),
   scope: Type.Optional(ScopeText),
-  description: Type.Optional(Type.String({ maxLength: 500 })),
-  owner: Type.Optional(Type.String({ maxLength: 100 })),
-  tags: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 20 })),
+  description: Type.Optional(
+    Type.String({ maxLength: 500, description: 'Free text; in a PATCH, `""` clears it' }),
+  ),
+  owner: Type.Optional(
+    Type.String({ maxLength: 100, description: 'Team; in a PATCH, `""` clears it' }),
+  ),
+  tags: Type.Optional(
+    Type.Array(Type.String({ maxLength: 50 }), {
+      maxItems: 20,
+      description: 'In a PATCH, the whole new list; `[]` clears it',
+    }),
+  ),
   allowDynamic: Type.Optional(
     Type.Boolean({ description: 'Allow 49152-65535 (RFC 6335 8.1.2 advises against)' }),
   ),
