@@ -100,8 +100,8 @@ export const restVsBare: Benchmark = {
     ];
     const details = [
       `Both answer the same ${Buffer.byteLength(probe.body)}-byte JSON body; the bare route ` +
-        `serves it from a prebuilt Map, in two processes of its own (each round counts the ` +
-        `faster, so that one process stuck in a slow state cannot lower the baseline). Same ` +
+        `serves it from a prebuilt Map, in two processes of its own (each round counts their ` +
+        `average, so that one process running slow halves its effect on the baseline). Same ` +
         `autocannon settings ` +
         `(${settings}).`,
       describeLoad('REST (the service)', target),
@@ -137,7 +137,7 @@ export const restVsBare: Benchmark = {
 /** The baseline, and the two bare processes it was taken from. */
 function describeBare(bare: LoadFigures, processes: [LoadFigures, LoadFigures]): string[] {
   return [
-    describeLoad('bare Fastify route (Map lookup), the faster of two processes each round', bare),
+    describeLoad('bare Fastify route (Map lookup), the two processes averaged each round', bare),
     ...processes.map((figures, index) => describeLoad(`bare process ${index + 1}`, figures)),
   ];
 }
