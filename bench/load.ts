@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -42,6 +42,10 @@ export interface LoadRun {
   errors: number;
   /** Answers per status code (autocannon's statusCodeStats). */
   statuses: Record<string, number>;
+  /** CPU time of the serving process per answer, in µs (when its pid is known). */
+  serverCpuMicros?: number;
+  /** The serving process's CPU time over the run's wall time: 1.0 is one core kept busy. */
+  serverBusy?: number;
 }
 
 /** The medians over the rounds (requests, non-2xx and errors summed), and the rounds. */
@@ -50,11 +54,28 @@ export interface LoadFigures extends LoadRun {
   rounds: LoadRun[];
 }
 
+/** CPU time a process has used so far, in seconds (all its threads), or null when unreadable. */
+async function cpuSecondsOf(pid: number | undefined): Promise<number | null> {
+  if (pid === undefined) return null;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is 3rd, utime 14th, stime 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** Linux's USER_HZ: what /proc counts CPU time in. */
+const CLOCK_TICKS = 100;
+
 async function measure(
   request: LoadRequest,
   settings: LoadSettings,
   seconds: number,
 ): Promise<LoadRun> {
+  const cpuBefore = await cpuSecondsOf(request.pid);
   const result = await withTimeout(
     autocannon({
       url: request.url,
@@ -69,7 +90,15 @@ async function measure(
     (seconds + 30) * 1000,
     `load on ${request.url}`,
   );
-  return loadRun(result);
+  const cpuAfter = await cpuSecondsOf(request.pid);
+  const run = loadRun(result);
+  if (cpuBefore === null || cpuAfter === null || run.requests === 0) return run;
+  const cpu = cpuAfter - cpuBefore;
+  return {
+    ...run,
+    serverCpuMicros: (cpu * 1e6) / run.requests,
+    serverBusy: cpu / result.duration,
+  };
 }
 
 function loadRun(result: autocannon.Result): LoadRun {
@@ -169,6 +198,18 @@ function summarize(url: string, runs: LoadRun[]): LoadFigures {
       return total;
     }, {}),
     rounds: runs,
+    ...serverCpu(runs),
+  };
+}
+
+/** Medians of the server's CPU figures, when every run has them. */
+function serverCpu(runs: LoadRun[]): Pick<LoadRun, 'serverCpuMicros' | 'serverBusy'> {
+  const micros = runs.map((run) => run.serverCpuMicros);
+  const busy = runs.map((run) => run.serverBusy);
+  if (runs.length === 0 || micros.some((value) => value === undefined)) return {};
+  return {
+    serverCpuMicros: median(micros as number[]),
+    serverBusy: median(busy as number[]),
   };
 }
 
@@ -203,6 +244,7 @@ function averageRun(a: LoadRun, b: LoadRun): LoadRun {
     non2xx: a.non2xx + b.non2xx,
     errors: a.errors + b.errors,
     statuses,
+    ...serverCpu([a, b]),
   };
 }
 
@@ -211,6 +253,12 @@ export interface Pairing {
   ratio: number;
   figure: string;
   detail: string;
+  /**
+   * The same comparison from the servers' CPU time per answer (denominator's over numerator's,
+   * median of the rounds): the ratio of what each could serve with a core to itself, whoever set
+   * the pace. Null when a server's CPU time was not read.
+   */
+  capacity: number | null;
 }
 
 /**
@@ -223,14 +271,27 @@ export function pairing(numerator: LoadFigures, denominator: LoadFigures): Pairi
     (run, index) => run.requestsPerSecond / (denominator.rounds[index]?.requestsPerSecond ?? NaN),
   );
   const value = median(rounds);
+  const cpuRounds = numerator.rounds.map(
+    (run, index) =>
+      (denominator.rounds[index]?.serverCpuMicros ?? NaN) / (run.serverCpuMicros ?? NaN),
+  );
+  const capacity = cpuRounds.every(Number.isFinite) ? median(cpuRounds) : null;
+  const capacityDetail =
+    capacity === null
+      ? ''
+      : `; from the servers' CPU time per answer (what each could serve with a core to ` +
+        `itself): ${capacity.toFixed(2)}× (per round: ` +
+        `${cpuRounds.map((round) => round.toFixed(2)).join(', ')})`;
   return {
     ratio: value,
+    capacity,
     figure:
       `${value.toFixed(2)}× (median of the round ratios; ` +
       `${integer(numerator.requestsPerSecond)} vs ${integer(denominator.requestsPerSecond)} req/s)`,
     detail:
       `ratio per round: ${rounds.map((round) => round.toFixed(2)).join(', ')}; ratio of the ` +
-      `median rates: ${ratio(numerator.requestsPerSecond, denominator.requestsPerSecond)}`,
+      `median rates: ${ratio(numerator.requestsPerSecond, denominator.requestsPerSecond)}` +
+      capacityDetail,
   };
 }
 
@@ -250,9 +311,14 @@ export function loadProblem(figures: LoadFigures): string | null {
 /** One line on a load: median req/s with the rounds, p99, requests, and what went wrong. */
 export function describeLoad(label: string, figures: LoadFigures): string {
   const rounds = figures.rounds.map((run) => integer(run.requestsPerSecond)).join(', ');
+  const cpu =
+    figures.serverCpuMicros === undefined || figures.serverBusy === undefined
+      ? ''
+      : `; server CPU ${figures.serverCpuMicros.toFixed(1)} µs per answer, ` +
+        `${Math.round(figures.serverBusy * 100)}% of a core busy`;
   return (
     `${label}: median ${integer(figures.requestsPerSecond)} req/s (rounds: ${rounds}), ` +
-    `p99 ${millis(figures.p99Ms)}, ${integer(figures.requests)} requests; ` +
+    `p99 ${millis(figures.p99Ms)}, ${integer(figures.requests)} requests${cpu}; ` +
     (loadProblem(figures) ?? 'all 2xx, no errors')
   );
 }
