@@ -109,25 +109,30 @@ export class BenchContext {
    */
   apiServer(): Promise<ServerProcess> {
     this.api ??= (async () => {
-      const url = await this.syncedDatabase();
-      const server = await startServerProcess({
-        root: this.root,
-        port: await freePort(),
-        env: {
-          DATABASE_URL: url,
-          DATA_DIR: path.join(this.tmpDir, 'unused'),
-          LOG_LEVEL: this.settings.serverLogLevel,
-          // One client on one address would hit the per-address limit at once; a limit this
-          // high keeps the rate-limit plugin in the measured path without ever answering 429.
-          // (10,000,000 per minute is the most the configuration accepts.)
-          RATE_LIMIT_MAX: '10000000',
-          ADMIN_API_KEY: OPERATOR_KEY,
-        },
-      });
+      const server = await this.startApiServer();
       this.apiStartBytes = await residentBytes(server.pid);
       return server;
     })();
     return this.api;
+  }
+
+  /** Another process of the same server on the same database; the caller stops it. */
+  async startApiServer(): Promise<ServerProcess> {
+    const url = await this.syncedDatabase();
+    return startServerProcess({
+      root: this.root,
+      port: await freePort(),
+      env: {
+        DATABASE_URL: url,
+        DATA_DIR: path.join(this.tmpDir, 'unused'),
+        LOG_LEVEL: this.settings.serverLogLevel,
+        // One client on one address would hit the per-address limit at once; a limit this
+        // high keeps the rate-limit plugin in the measured path without ever answering 429.
+        // (10,000,000 per minute is the most the configuration accepts.)
+        RATE_LIMIT_MAX: '10000000',
+        ADMIN_API_KEY: OPERATOR_KEY,
+      },
+    });
   }
 
   async serverVersion(): Promise<string> {

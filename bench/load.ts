@@ -214,37 +214,53 @@ function serverCpu(runs: LoadRun[]): Pick<LoadRun, 'serverCpuMicros' | 'serverBu
 }
 
 /**
- * Two processes serving the same thing, as one: each round is the average of the two processes'
- * runs in that round (counts summed). A process can run well below an identical one for a whole
- * run (seen here before the comparisons were pinned: the bare route ran 20-25% below the same
- * route sending more headers); averaging two halves what such a process does to the baseline,
- * without the upward bias of taking the faster of two noisy runs.
+ * Several processes serving the same thing, as one: each round is the average of the processes'
+ * runs in that round (counts summed). Identical Node processes differ for their whole life: six
+ * copies of the bare route, pinned to one core and loaded in turn, took from 21 to 29 µs of CPU
+ * per answer, each keeping its place round after round. One process against one other compares
+ * those draws as much as the code; an average over several evens them out.
  */
-export function averagedPerRound(first: LoadFigures, second: LoadFigures): LoadFigures {
-  const runs = first.rounds.map((run, index) => {
-    const other = second.rounds[index];
-    return other ? averageRun(run, other) : run;
-  });
+export function averagedPerRound(processes: readonly LoadFigures[]): LoadFigures {
+  const [first] = processes;
+  if (!first) throw new Error('no processes to average');
+  const runs = first.rounds.map((_, index) =>
+    averageRun(
+      processes.map((figures) => figures.rounds[index]).filter((run) => run !== undefined),
+    ),
+  );
   return summarize(first.url, runs);
 }
 
-function averageRun(a: LoadRun, b: LoadRun): LoadRun {
-  const mean = (pick: (run: LoadRun) => number): number => (pick(a) + pick(b)) / 2;
-  const statuses = { ...a.statuses };
-  for (const [code, count] of Object.entries(b.statuses)) {
-    statuses[code] = (statuses[code] ?? 0) + count;
+function averageRun(runs: LoadRun[]): LoadRun {
+  const mean = (pick: (run: LoadRun) => number): number =>
+    runs.reduce((total, run) => total + pick(run), 0) / runs.length;
+  const sum = (pick: (run: LoadRun) => number): number =>
+    runs.reduce((total, run) => total + pick(run), 0);
+  const statuses: Record<string, number> = {};
+  for (const run of runs) {
+    for (const [code, count] of Object.entries(run.statuses)) {
+      statuses[code] = (statuses[code] ?? 0) + count;
+    }
   }
+  const cpu = runs.every((run) => run.serverCpuMicros !== undefined && run.serverBusy !== undefined)
+    ? {
+        // CPU per answer over all the answers, not the mean of the processes' figures.
+        serverCpuMicros:
+          sum((run) => (run.serverCpuMicros ?? 0) * run.requests) / sum((run) => run.requests),
+        serverBusy: mean((run) => run.serverBusy ?? 0),
+      }
+    : {};
   return {
     requestsPerSecond: mean((run) => run.requestsPerSecond),
     averageMs: mean((run) => run.averageMs),
     p50Ms: mean((run) => run.p50Ms),
     p99Ms: mean((run) => run.p99Ms),
-    maxMs: Math.max(a.maxMs, b.maxMs),
-    requests: a.requests + b.requests,
-    non2xx: a.non2xx + b.non2xx,
-    errors: a.errors + b.errors,
+    maxMs: Math.max(...runs.map((run) => run.maxMs)),
+    requests: sum((run) => run.requests),
+    non2xx: sum((run) => run.non2xx),
+    errors: sum((run) => run.errors),
     statuses,
-    ...serverCpu([a, b]),
+    ...cpu,
   };
 }
 
@@ -381,51 +397,63 @@ export async function startBareServer(
   }
 }
 
+/** One side of a comparison: its processes averaged round by round, and each process alone. */
+export interface ProcessGroup {
+  averaged: LoadFigures;
+  processes: LoadFigures[];
+}
+
 /** What `compareWithBare` measured. */
 export interface BareComparison {
-  /** Per round, the average of the two bare processes: the baseline. */
-  bare: LoadFigures;
-  /** Each bare process alone. */
-  bareProcesses: [LoadFigures, LoadFigures];
-  target: LoadFigures | null;
+  /** The bare route: the baseline. */
+  bare: ProcessGroup;
+  /** The service's processes, when there is a target. */
+  target: ProcessGroup | null;
   /** The bare route sending `targetHeaders` too, when asked for. */
-  bareWithHeaders: LoadFigures | null;
+  bareWithHeaders: ProcessGroup | null;
 }
 
 /**
  * The REST-against-bare comparison of SPEC.md section 9: the bare Fastify route for `port`
- * (answering `answer` from a Map) and `target` under the same settings, taking turns. The bare
- * route runs in two processes and each round counts their average (`averagedPerRound`). With
- * `targetHeaders`, a bare route that also sends those headers takes its turn too.
+ * (answering `answer` from a Map) against `targets` (one request per service process) under the
+ * same settings, every process taking its turn each round. The bare route runs in as many
+ * processes as the target, and each side counts the average of its processes (`averagedPerRound`).
+ * With `targetHeaders`, as many bare processes that also send those headers take their turns too.
  */
 export async function compareWithBare(options: {
   root: string;
   workDir: string;
   port: number;
   answer: unknown;
-  target: LoadRequest | null;
+  targets: LoadRequest[];
   targetHeaders?: Record<string, string>;
   settings: LoadSettings;
 }): Promise<BareComparison> {
   const answers = new Map([[options.port, options.answer]]);
+  const count = Math.max(1, options.targets.length);
   const servers: BareServer[] = [];
-  const start = async (headers?: Record<string, string>): Promise<LoadRequest> => {
-    const server = await startBareServer(options.root, options.workDir, answers, headers);
-    servers.push(server);
-    return { url: `${server.url}/v1/ports/${options.port}`, pid: server.pid };
+  const startBare = async (headers?: Record<string, string>): Promise<LoadRequest[]> => {
+    const requests: LoadRequest[] = [];
+    for (let index = 0; index < count; index += 1) {
+      const server = await startBareServer(options.root, options.workDir, answers, headers);
+      servers.push(server);
+      requests.push({ url: `${server.url}/v1/ports/${options.port}`, pid: server.pid });
+    }
+    return requests;
   };
   try {
-    const requests = [await start(), await start()];
-    if (options.target) requests.push(options.target);
-    if (options.target && options.targetHeaders) requests.push(await start(options.targetHeaders));
-    const [first, second, target, bareWithHeaders] = await compareLoads(requests, options.settings);
-    if (!first || !second) throw new Error('no load figures for the bare route');
-    return {
-      bare: averagedPerRound(first, second),
-      bareProcesses: [first, second],
-      target: target ?? null,
-      bareWithHeaders: bareWithHeaders ?? null,
-    };
+    const groups = [await startBare(), options.targets];
+    if (options.targets.length > 0 && options.targetHeaders) {
+      groups.push(await startBare(options.targetHeaders));
+    }
+    const figures = await compareLoads(groups.flat(), options.settings);
+    const [bare, target, bareWithHeaders] = groups.map((group, index) => {
+      const offset = groups.slice(0, index).reduce((total, earlier) => total + earlier.length, 0);
+      const processes = figures.slice(offset, offset + group.length);
+      return processes.length > 0 ? { averaged: averagedPerRound(processes), processes } : null;
+    });
+    if (!bare) throw new Error('no load figures for the bare route');
+    return { bare, target: target ?? null, bareWithHeaders: bareWithHeaders ?? null };
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
   }
