@@ -3,11 +3,11 @@ import os from 'node:os';
 
 /**
  * CPU pinning for the load comparisons. On a 2-core machine the scheduler may put a server on the
- * core the load generator uses; that server then runs 25-35% slower for as long as it stays
- * there, which made one of two identical processes look slow for a whole run. Pinned, every
- * server under comparison shares CPU 0 (one at a time is loaded) and the load generator (this
- * process) has CPU 1 to itself. Uses `taskset` (util-linux); without it, or on one core, nothing is
- * pinned and `pinning()` says so.
+ * core the load generator is using, for part of a run or all of it, and the two then share it.
+ * Pinned, every server under comparison runs on CPU 0 (only one is loaded at a time) and the load
+ * generator (this process) has CPU 1 to itself, so each server's rate and CPU time per answer are
+ * its own. Uses `taskset` (util-linux); without it, or on one core, nothing is pinned and
+ * `pinning()` says so.
  */
 
 const cpus = os.cpus().length;

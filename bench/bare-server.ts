@@ -6,7 +6,6 @@ import Fastify from 'fastify';
  * port to JSON text, with no schema, no plugins, no logging. Run as its own process by
  * bench/load.ts: `node --import tsx bench/bare-server.ts` with BARE_MAP_FILE naming a JSON
  * object `{ "443": <answer>, ... }`. Prints `{"listening":"http://127.0.0.1:N"}` when up.
- * BARE_HEADERS (a JSON object), when set, adds those fixed headers to every answer.
  */
 const file = process.env.BARE_MAP_FILE;
 if (!file) throw new Error('BARE_MAP_FILE is not set');
@@ -14,16 +13,12 @@ const parsed = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknow
 const answers = new Map<number, string>(
   Object.entries(parsed).map(([port, answer]) => [Number(port), JSON.stringify(answer)]),
 );
-const extraHeaders = JSON.parse(process.env.BARE_HEADERS ?? '{}') as Record<string, string>;
 
 const app = Fastify({ logger: false });
 app.get<{ Params: { port: string } }>('/v1/ports/:port', async (request, reply) => {
   const answer = answers.get(Number(request.params.port));
   if (answer === undefined) return reply.code(404).send({ status: 404 });
-  return reply
-    .headers(extraHeaders)
-    .header('content-type', 'application/json; charset=utf-8')
-    .send(answer);
+  return reply.header('content-type', 'application/json; charset=utf-8').send(answer);
 });
 
 const url = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -25,7 +25,7 @@ import type { Benchmark, BenchResult } from './types.js';
 const PORT = 443;
 
 /** Processes per side of the REST-against-bare comparison (see `averagedPerRound`). */
-const PROCESSES = 3;
+const PROCESSES = 4;
 
 /** SPEC.md section 9: REST lookup requests per second against a bare Fastify route. */
 export const restVsBare: Benchmark = {
@@ -54,14 +54,12 @@ async function compareRestWithBare(
   if (probe.status !== 200) {
     throw new Error(`GET /v1/ports/${PORT} answered ${probe.status}: ${probe.body.slice(0, 200)}`);
   }
-  const serviceHeaders = headersOfTheService(probe.headers);
   const compared = await compareWithBare({
     root: context.root,
     workDir: context.tmpDir,
     port: PORT,
     answer: JSON.parse(probe.body) as unknown,
     targets: servers.map((server, index) => ({ url: urls[index] ?? '', pid: server.pid })),
-    targetHeaders: serviceHeaders,
     settings: context.settings,
   });
   const bare = compared.bare;
@@ -103,28 +101,6 @@ async function compareRestWithBare(
     `REST/bare ${restBare.detail}`,
     `p99 ratio REST/bare: ${ratio(target.averaged.p99Ms, bare.averaged.p99Ms)}`,
   ];
-  const withHeaders = compared.bareWithHeaders;
-  if (withHeaders) {
-    // Not a target: how much of the gap is the headers alone, and how much the service's own
-    // work (rate limit, metrics, routing, validation), for the open question on the target.
-    const headersCost = pairing(withHeaders.averaged, bare.averaged);
-    const againstHeaders = pairing(target.averaged, withHeaders.averaged);
-    const headerProblem = withHeaders.processes.map(loadProblem).find((found) => found !== null);
-    rows.push({
-      benchmark: `REST GET /v1/ports/${PORT} vs a bare route sending the same headers (req/s)`,
-      figure: headerProblem ? `not valid: ${headerProblem}` : againstHeaders.figure,
-      target: 'reported (the target is against the plain bare route)',
-      met: null,
-    });
-    details.push(
-      `${PROCESSES} more processes of the bare route, adding the service's own response ` +
-        `headers (${Object.keys(serviceHeaders).join(', ')}), took their turns in the same rounds.`,
-      ...describeGroup('bare route with the same headers', withHeaders),
-      `bare with the headers/bare ${headersCost.detail}; median of the round ratios ` +
-        `${headersCost.ratio.toFixed(2)}×`,
-      `REST/bare with the headers ${againstHeaders.detail}`,
-    );
-  }
   return { rows, details };
 }
 
@@ -149,21 +125,6 @@ function describeGroup(label: string, group: ProcessGroup): string[] {
     describeLoad(`${label}, ${group.processes.length} processes averaged`, group.averaged),
     ...group.processes.map((figures, index) => describeLoad(`process ${index + 1}`, figures)),
   ];
-}
-
-/** What Node and Fastify send on every answer anyway; the rest is the service's own. */
-const COMMON_HEADERS = new Set([
-  'content-type',
-  'content-length',
-  'date',
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-]);
-
-/** The headers the service adds to its answer: what a like-for-like bare route must send too. */
-function headersOfTheService(headers: Headers): Record<string, string> {
-  return Object.fromEntries([...headers].filter(([name]) => !COMMON_HEADERS.has(name)));
 }
 
 /** Tail latency of the REST lookup at 50 connections: p99 below 10 ms. */

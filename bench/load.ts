@@ -352,15 +352,11 @@ export interface BareServer {
   stop(): Promise<void>;
 }
 
-/**
- * Starts bench/bare-server.ts in its own process, answering from `answers` (port to JSON), with
- * `headers` added to every answer.
- */
+/** Starts bench/bare-server.ts in its own process, answering from `answers` (port to JSON). */
 export async function startBareServer(
   root: string,
   workDir: string,
   answers: ReadonlyMap<number, unknown>,
-  headers: Record<string, string> = {},
 ): Promise<BareServer> {
   const mapFile = path.join(workDir, 'bare-map.json');
   await writeFile(mapFile, JSON.stringify(Object.fromEntries(answers)));
@@ -369,7 +365,7 @@ export async function startBareServer(
     ['--import', 'tsx', path.join(root, 'bench/bare-server.ts')],
     {
       cwd: root,
-      env: { ...process.env, BARE_MAP_FILE: mapFile, BARE_HEADERS: JSON.stringify(headers) },
+      env: { ...process.env, BARE_MAP_FILE: mapFile },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -409,8 +405,6 @@ export interface BareComparison {
   bare: ProcessGroup;
   /** The service's processes, when there is a target. */
   target: ProcessGroup | null;
-  /** The bare route sending `targetHeaders` too, when asked for. */
-  bareWithHeaders: ProcessGroup | null;
 }
 
 /**
@@ -418,7 +412,6 @@ export interface BareComparison {
  * (answering `answer` from a Map) against `targets` (one request per service process) under the
  * same settings, every process taking its turn each round. The bare route runs in as many
  * processes as the target, and each side counts the average of its processes (`averagedPerRound`).
- * With `targetHeaders`, as many bare processes that also send those headers take their turns too.
  */
 export async function compareWithBare(options: {
   root: string;
@@ -426,44 +419,34 @@ export async function compareWithBare(options: {
   port: number;
   answer: unknown;
   targets: LoadRequest[];
-  targetHeaders?: Record<string, string>;
   settings: LoadSettings;
 }): Promise<BareComparison> {
   const answers = new Map([[options.port, options.answer]]);
   const count = Math.max(1, options.targets.length);
   const servers: BareServer[] = [];
-  const startBare = async (headers?: Record<string, string>): Promise<LoadRequest[]> => {
-    const requests: LoadRequest[] = [];
-    for (let index = 0; index < count; index += 1) {
-      const server = await startBareServer(options.root, options.workDir, answers, headers);
-      servers.push(server);
-      requests.push({ url: `${server.url}/v1/ports/${options.port}`, pid: server.pid });
-    }
-    return requests;
-  };
   try {
-    const groups = [await startBare(), options.targets];
-    if (options.targets.length > 0 && options.targetHeaders) {
-      groups.push(await startBare(options.targetHeaders));
+    const bareRequests: LoadRequest[] = [];
+    for (let index = 0; index < count; index += 1) {
+      const server = await startBareServer(options.root, options.workDir, answers);
+      servers.push(server);
+      bareRequests.push({ url: `${server.url}/v1/ports/${options.port}`, pid: server.pid });
     }
-    const figures = await compareLoads(groups.flat(), options.settings);
-    const [bare, target, bareWithHeaders] = groups.map((group, index) => {
-      const offset = groups.slice(0, index).reduce((total, earlier) => total + earlier.length, 0);
-      const processes = figures.slice(offset, offset + group.length);
-      return processes.length > 0 ? { averaged: averagedPerRound(processes), processes } : null;
-    });
+    const figures = await compareLoads([...bareRequests, ...options.targets], options.settings);
+    const group = (processes: LoadFigures[]): ProcessGroup | null =>
+      processes.length > 0 ? { averaged: averagedPerRound(processes), processes } : null;
+    const bare = group(figures.slice(0, count));
     if (!bare) throw new Error('no load figures for the bare route');
-    return { bare, target: target ?? null, bareWithHeaders: bareWithHeaders ?? null };
+    return { bare, target: group(figures.slice(count)) };
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
   }
 }
 
-/** Status, headers and body of one request, bounded to five seconds. */
+/** Status and body of one request, bounded to five seconds. */
 export async function fetchText(
   url: string,
   init: { method?: string; body?: string; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: string; headers: Headers }> {
+): Promise<{ status: number; body: string }> {
   const response = await fetch(url, { ...init, signal: AbortSignal.timeout(5_000) });
-  return { status: response.status, body: await response.text(), headers: response.headers };
+  return { status: response.status, body: await response.text() };
 }
