@@ -54,7 +54,7 @@ async function compareRestWithBare(
   if (probe.status !== 200) {
     throw new Error(`GET /v1/ports/${PORT} answered ${probe.status}: ${probe.body.slice(0, 200)}`);
   }
-  const compared = await compareWithBare({
+  const { bare, target } = await compareWithBare({
     root: context.root,
     workDir: context.tmpDir,
     port: PORT,
@@ -62,9 +62,6 @@ async function compareRestWithBare(
     targets: servers.map((server, index) => ({ url: urls[index] ?? '', pid: server.pid })),
     settings: context.settings,
   });
-  const bare = compared.bare;
-  const target = compared.target;
-  if (!target) throw new Error('no load figures for the service');
   const { connections, rounds, durationSeconds } = context.settings;
   const problem =
     [...target.processes, ...bare.processes].map(loadProblem).find((found) => found !== null) ??

@@ -191,15 +191,21 @@ function summarize(url: string, runs: LoadRun[]): LoadFigures {
     requests: sum((run) => run.requests),
     non2xx: sum((run) => run.non2xx),
     errors: sum((run) => run.errors),
-    statuses: runs.reduce<Record<string, number>>((total, run) => {
-      for (const [code, count] of Object.entries(run.statuses)) {
-        total[code] = (total[code] ?? 0) + count;
-      }
-      return total;
-    }, {}),
+    statuses: statusesOf(runs),
     rounds: runs,
     ...serverCpu(runs),
   };
+}
+
+/** Answers per status code over `runs`. */
+function statusesOf(runs: LoadRun[]): Record<string, number> {
+  const statuses: Record<string, number> = {};
+  for (const run of runs) {
+    for (const [code, count] of Object.entries(run.statuses)) {
+      statuses[code] = (statuses[code] ?? 0) + count;
+    }
+  }
+  return statuses;
 }
 
 /** Medians of the server's CPU figures, when every run has them. */
@@ -236,12 +242,6 @@ function averageRun(runs: LoadRun[]): LoadRun {
     runs.reduce((total, run) => total + pick(run), 0) / runs.length;
   const sum = (pick: (run: LoadRun) => number): number =>
     runs.reduce((total, run) => total + pick(run), 0);
-  const statuses: Record<string, number> = {};
-  for (const run of runs) {
-    for (const [code, count] of Object.entries(run.statuses)) {
-      statuses[code] = (statuses[code] ?? 0) + count;
-    }
-  }
   const cpu = runs.every((run) => run.serverCpuMicros !== undefined && run.serverBusy !== undefined)
     ? {
         // CPU per answer over all the answers, not the mean of the processes' figures.
@@ -259,7 +259,7 @@ function averageRun(runs: LoadRun[]): LoadRun {
     requests: sum((run) => run.requests),
     non2xx: sum((run) => run.non2xx),
     errors: sum((run) => run.errors),
-    statuses,
+    statuses: statusesOf(runs),
     ...cpu,
   };
 }
@@ -403,8 +403,8 @@ export interface ProcessGroup {
 export interface BareComparison {
   /** The bare route: the baseline. */
   bare: ProcessGroup;
-  /** The service's processes, when there is a target. */
-  target: ProcessGroup | null;
+  /** The service's processes. */
+  target: ProcessGroup;
 }
 
 /**
@@ -422,7 +422,8 @@ export async function compareWithBare(options: {
   settings: LoadSettings;
 }): Promise<BareComparison> {
   const answers = new Map([[options.port, options.answer]]);
-  const count = Math.max(1, options.targets.length);
+  const count = options.targets.length;
+  if (count === 0) throw new Error('nothing to compare with the bare route');
   const servers: BareServer[] = [];
   try {
     const bareRequests: LoadRequest[] = [];
@@ -432,11 +433,11 @@ export async function compareWithBare(options: {
       bareRequests.push({ url: `${server.url}/v1/ports/${options.port}`, pid: server.pid });
     }
     const figures = await compareLoads([...bareRequests, ...options.targets], options.settings);
-    const group = (processes: LoadFigures[]): ProcessGroup | null =>
-      processes.length > 0 ? { averaged: averagedPerRound(processes), processes } : null;
-    const bare = group(figures.slice(0, count));
-    if (!bare) throw new Error('no load figures for the bare route');
-    return { bare, target: group(figures.slice(count)) };
+    const group = (processes: LoadFigures[]): ProcessGroup => ({
+      averaged: averagedPerRound(processes),
+      processes,
+    });
+    return { bare: group(figures.slice(0, count)), target: group(figures.slice(count)) };
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
   }

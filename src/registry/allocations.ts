@@ -269,7 +269,7 @@ const REQUEST_FIELDS = [
 ] as const satisfies readonly (keyof AllocationInput)[];
 
 /** A fingerprint of the request: a field left out and a field sent as null count the same. */
-export function requestHash(input: AllocationInput): string {
+function requestHash(input: AllocationInput): string {
   const values = REQUEST_FIELDS.map((field) => input[field] ?? null);
   return createHash('sha256').update(JSON.stringify(values)).digest('hex');
 }
