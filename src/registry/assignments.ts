@@ -413,8 +413,14 @@ function asPortProblems(problems: FieldProblem[]): FieldProblem[] {
     });
 }
 
-/** A text field: left out keeps the current value; blank clears it (a PATCH sends `""`). */
-function textOrNull(value: string | undefined, current: string | null | undefined): string | null {
+/**
+ * An optional text field (description, owner): left out keeps the current value; blank is no
+ * value, so that a PATCH with `""` clears it and nothing stores a blank.
+ */
+export function textOrNull(
+  value: string | undefined,
+  current: string | null | undefined,
+): string | null {
   if (value === undefined) return current ?? null;
   return value.trim() === '' ? null : value;
 }

@@ -2,7 +2,7 @@ import type { Protocol } from '../domain/protocols.js';
 import { assignmentProblems } from '../domain/assignment-rules.js';
 import { EXCLUSION_VIOLATION, postgresErrorCode } from '../db/errors.js';
 import type { PrismaClient, Reservation } from '../generated/prisma/client.js';
-import { DEFAULT_SCOPE } from './assignments.js';
+import { DEFAULT_SCOPE, textOrNull } from './assignments.js';
 import { writeAudit, type Actor } from './audit.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 import type { OrganizationRef } from './organizations.js';
@@ -71,7 +71,7 @@ export class Reservations {
             portStart: input.portStart as number,
             portEnd: input.portEnd as number,
             purpose,
-            owner: input.owner ?? null,
+            owner: textOrNull(input.owner, null),
             createdBy: actor.principal.label,
           },
         });

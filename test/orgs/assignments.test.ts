@@ -7,6 +7,7 @@ import {
   call,
   createAssignment,
   createOrg,
+  createReservation,
   errorFields,
   openOrgApp,
   problemOf,
@@ -695,6 +696,18 @@ describe('assignments', () => {
         portStart: 9350,
         version: 3,
       });
+    });
+
+    it('a reservation with a blank owner stores none, as an assignment does', async () => {
+      const reservation = await createReservation(subject.app, acme, {
+        protocol: 'tcp',
+        portStart: 9360,
+        portEnd: 9369,
+        scope: 'etag',
+        purpose: 'blank owner',
+        owner: '  ',
+      });
+      expect(reservation.owner).toBeNull();
     });
 
     it('PATCH of portStart alone keeps portEnd', async () => {
