@@ -46,9 +46,25 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
 }
 
+/**
+ * How long a write transaction may wait for a connection (`maxWait`) and run (`timeout`). Writes
+ * queue for the pool and for each other's locks; under load the line is long, never endless, and
+ * one that runs out answers 503 with Retry-After (db/errors.ts), with nothing written.
+ */
+export interface TransactionLimits {
+  maxWait: number;
+  timeout: number;
+}
+
+export const TRANSACTION_LIMITS: TransactionLimits = { maxWait: 60_000, timeout: 60_000 };
+
 export function connectDatabase(
   url: string,
-  options: { poolSize?: number | undefined; onClose?: () => Promise<void> } = {},
+  options: {
+    poolSize?: number | undefined;
+    transactionLimits?: TransactionLimits | undefined;
+    onClose?: () => Promise<void>;
+  } = {},
 ): Database {
   const pool = new pg.Pool({
     connectionString: url,
@@ -57,7 +73,10 @@ export function connectDatabase(
   });
   // An idle client that loses its server emits here; the pool replaces it on next use.
   pool.on('error', () => undefined);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool),
+    transactionOptions: options.transactionLimits ?? TRANSACTION_LIMITS,
+  });
   let closed = false;
   return {
     url,

@@ -32,7 +32,15 @@ const UNAVAILABLE_STATES = new Set([
   '08004',
   '08006',
 ]);
+/** Prisma's: server unreachable or timed out, or no connection from the pool in time. */
 const UNAVAILABLE_PRISMA = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+/**
+ * Prisma's P2028 is any misuse of a transaction; these two are the database being too busy: a
+ * transaction that could not start within `maxWait`, or ran past `timeout` (db/database.ts
+ * TRANSACTION_LIMITS). Either way it was rolled back, so a retry is safe.
+ */
+const TRANSACTION_TIMED_OUT =
+  /Unable to start a transaction in the given time|cannot be executed on an expired transaction/;
 const UNAVAILABLE_SOCKET = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -44,7 +52,7 @@ const UNAVAILABLE_MESSAGE =
   /Connection terminated|timeout exceeded when trying to connect|Can't reach database server|Client has encountered a connection error|connection is closed|terminating connection/i;
 
 /**
- * True when an error means the database cannot be reached (down, restarting, pool exhausted):
+ * True when an error means the database cannot serve now (down, restarting, pool exhausted, too busy):
  * the request may succeed later, so it is a 503 with Retry-After, not a 500.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -53,11 +61,13 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   while (typeof current === 'object' && current !== null && !seen.has(current)) {
     seen.add(current);
     const code = (current as { code?: unknown }).code;
+    const message = (current as { message?: unknown }).message;
     if (typeof code === 'string' && (UNAVAILABLE_PRISMA.has(code) || UNAVAILABLE_SOCKET.has(code)))
+      return true;
+    if (code === 'P2028' && typeof message === 'string' && TRANSACTION_TIMED_OUT.test(message))
       return true;
     const state = postgresErrorCode(current);
     if (state && UNAVAILABLE_STATES.has(state)) return true;
-    const message = (current as { message?: unknown }).message;
     if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
     const kind = adapterCause(current)?.kind;
     if (kind === 'DatabaseNotReachable' || kind === 'ConnectionClosed' || kind === 'SocketTimeout')

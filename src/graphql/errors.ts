@@ -175,7 +175,7 @@ function describe(error: GraphQLError): Described {
     return {
       code: 'SERVICE_UNAVAILABLE',
       status: 503,
-      message: 'the database is unavailable; try again shortly',
+      message: 'the database is unavailable or too busy; try again shortly',
       retryAfter: 5,
     };
   }

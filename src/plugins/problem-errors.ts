@@ -144,7 +144,7 @@ async function problemErrors(app: FastifyInstance): Promise<void> {
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error }, 'database unavailable');
       reply.header('retry-after', '5');
-      return sendProblem(reply, 503, 'the database is unavailable; try again shortly');
+      return sendProblem(reply, 503, 'the database is unavailable or too busy; try again shortly');
     }
     const status = error.statusCode;
     if (status !== undefined && status >= 400 && status < 500) {

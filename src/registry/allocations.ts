@@ -12,8 +12,6 @@ import type { Registry } from './registry.js';
 
 /** Default window: user ports below the Linux, Windows and macOS ephemeral ranges. */
 export const ALLOCATION_WINDOW = { from: 1024, to: 32767 } as const;
-/** Allocations wait in line for their pool; under load the line can be long, never endless. */
-const TRANSACTION_LIMITS = { maxWait: 60_000, timeout: 60_000 };
 const MAX_ATTEMPTS = 5;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -123,7 +121,7 @@ export class Allocations {
         });
       }
       return { ...result, replayed: false };
-    }, TRANSACTION_LIMITS);
+    });
   }
 
   private async lowestFreePort(

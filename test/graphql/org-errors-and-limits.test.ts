@@ -137,7 +137,7 @@ describe('GraphQL organisation errors and limits', () => {
       expect(answer.status).toBe(200);
       expect(answer.data).toEqual({ createAssignment: null });
       expect(onlyError(answer, 'SERVICE_UNAVAILABLE').message).toBe(
-        'the database is unavailable; try again shortly',
+        'the database is unavailable or too busy; try again shortly',
       );
       expect(answer.headers['retry-after']).toBe('5');
       expect(answer.text).not.toMatch(/ECONNREFUSED|5432/);
