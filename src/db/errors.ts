@@ -23,6 +23,7 @@ function adapterCause(error: unknown): Record<string, unknown> | undefined {
 
 /** SQLSTATEs meaning "the server is not there (now)", or has no connection to spare (53300). */
 const UNAVAILABLE_STATES = new Set([
+  '53300',
   '57P01',
   '57P02',
   '57P03',
@@ -41,6 +42,13 @@ const UNAVAILABLE_PRISMA = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']
  */
 const TRANSACTION_TIMED_OUT =
   /Unable to start a transaction in the given time|cannot be executed on an expired transaction/;
+/** The same, as Prisma's pg adapter names them (`meta.driverAdapterError.cause.kind`). */
+const UNAVAILABLE_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+]);
 const UNAVAILABLE_SOCKET = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -70,8 +78,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (state && UNAVAILABLE_STATES.has(state)) return true;
     if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
     const kind = adapterCause(current)?.kind;
-    if (kind === 'DatabaseNotReachable' || kind === 'ConnectionClosed' || kind === 'SocketTimeout')
-      return true;
+    if (UNAVAILABLE_KINDS.has(kind as string)) return true;
     current = (current as { cause?: unknown }).cause ?? adapterCause(current);
   }
   return false;

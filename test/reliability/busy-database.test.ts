@@ -1,9 +1,17 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { connectDatabase, type Database } from '../../src/db/database.js';
 import { isDatabaseUnavailable } from '../../src/db/errors.js';
 import type { Principal } from '../../src/registry/principal.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Registry } from '../../src/registry/registry.js';
 import type { TestApp } from '../support/app.js';
 import { openTestApp } from '../support/app.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { adminQuery, withDatabase } from '../support/global-setup.js';
+import { waitFor } from '../support/processes.js';
 import { graphql } from '../graphql/graphql-app.js';
 import { CREATE_ASSIGNMENT, onlyError } from '../graphql/org-support.js';
 import {
@@ -113,5 +121,92 @@ describe('a database too busy for a write', () => {
     expect(isDatabaseUnavailable(failure)).toBe(true);
     expect(await rowCounts(subject)).toEqual(before);
     expect((await assign(8310)).status).toBe(201);
+  });
+});
+
+/**
+ * PostgreSQL refusing a new connection (SQLSTATE 53300, "too many connections"): the app runs as
+ * a role allowed one connection, and the test holds it. Writes and organisation reads answer 503
+ * with Retry-After, registry reads keep answering from memory, and all resumes once it is free.
+ */
+describe('a database with no connection to spare', () => {
+  const role = `pr_limited_${randomBytes(4).toString('hex')}`;
+  const adminUrl = inject('adminDatabaseUrl');
+  let testDb: TestDatabase;
+  let database: Database;
+  let app: FastifyInstance;
+  let orgKey: string;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    const url = withDatabase(adminUrl, testDb.name);
+    await adminQuery(url, `CREATE ROLE ${role} LOGIN PASSWORD '${role}'`);
+    await adminQuery(
+      url,
+      `GRANT ALL ON SCHEMA public TO ${role};
+       GRANT ALL ON ALL TABLES IN SCHEMA public TO ${role};
+       GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO ${role}`,
+    );
+    const limited = new URL(url);
+    limited.username = role;
+    limited.password = role;
+    database = connectDatabase(limited.toString(), { poolSize: 5 });
+    const registry = new Registry(database.pool);
+    await registry.sync({ from: SMALL_REGISTRY });
+    await registry.reload();
+    app = await buildApp({ registry, database, adminApiKey: OPERATOR_KEY });
+    await app.ready();
+    orgKey = (await createOrg(app, 'acme')).adminKey;
+    // From here the role may hold one connection; the pool drops the ones it had.
+    await adminQuery(adminUrl, `ALTER ROLE ${role} CONNECTION LIMIT 1`);
+    await adminQuery(
+      adminUrl,
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${role}'`,
+    );
+    await waitFor('the pool to drop its closed connections', () => database.pool.totalCount === 0);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.close();
+    await testDb?.drop();
+    await adminQuery(adminUrl, `DROP ROLE IF EXISTS ${role}`);
+  });
+
+  it('answers 503 with Retry-After over REST and GraphQL while PostgreSQL refuses connections', async () => {
+    const assign = (port: number) =>
+      call(app, 'post', '/v1/orgs/acme/assignments', {
+        key: orgKey,
+        body: { serviceName: 'crowded', protocol: 'tcp', port },
+      });
+    const held = await database.pool.connect();
+    try {
+      const refused = await database.pool.connect().then(
+        (client) => {
+          client.release();
+          return undefined;
+        },
+        (error: unknown) => error,
+      );
+      expect((refused as { code?: string } | undefined)?.code).toBe('53300');
+      const write = await assign(8400);
+      expect(write.status, write.text).toBe(503);
+      expect(write.headers['retry-after']).toMatch(/^\d+$/);
+      expect(problemOf(write).detail).toBe(BUSY);
+      const read = await call(app, 'get', '/v1/orgs/acme/assignments', { key: orgKey });
+      expect(read.status, read.text).toBe(503);
+      const answer = await graphql(
+        app,
+        CREATE_ASSIGNMENT,
+        { org: 'acme', input: { serviceName: 'crowded', protocol: 'tcp', port: 8401 } },
+        orgKey,
+      );
+      expect(onlyError(answer, 'SERVICE_UNAVAILABLE').message).toBe(BUSY);
+      expect((await call(app, 'get', '/v1/ports/443')).status).toBe(200);
+      const rows = await held.query<{ count: string }>('SELECT count(*) FROM assignments');
+      expect(rows.rows[0]?.count).toBe('0');
+    } finally {
+      held.release();
+    }
+    expect((await assign(8400)).status).toBe(201);
   });
 });
