@@ -47,35 +47,37 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 }
 
 /**
- * How long a write transaction may wait for a connection (`maxWait`) and run (`timeout`). Writes
- * queue for the pool and for each other's locks; under load the line is long, never endless, and
- * one that runs out answers 503 with Retry-After (db/errors.ts), with nothing written.
+ * How long a request waits for the database. `maxWait`: for a pooled connection, a query's or a
+ * transaction's (it also bounds opening a new one). `timeout`: for a write transaction to finish,
+ * waits on other writers' locks included. One that runs out answers 503 with Retry-After
+ * (db/errors.ts), and a transaction is rolled back whole.
  */
-export interface TransactionLimits {
+export interface DatabaseWaits {
   maxWait: number;
   timeout: number;
 }
 
-export const TRANSACTION_LIMITS: TransactionLimits = { maxWait: 60_000, timeout: 60_000 };
+export const DATABASE_WAITS: DatabaseWaits = { maxWait: 15_000, timeout: 60_000 };
 
 export function connectDatabase(
   url: string,
   options: {
     poolSize?: number | undefined;
-    transactionLimits?: TransactionLimits | undefined;
+    databaseWaits?: DatabaseWaits | undefined;
     onClose?: () => Promise<void>;
   } = {},
 ): Database {
+  const waits = options.databaseWaits ?? DATABASE_WAITS;
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: waits.maxWait,
   });
   // An idle client that loses its server emits here; the pool replaces it on next use.
   pool.on('error', () => undefined);
   const prisma = new PrismaClient({
     adapter: new PrismaPg(pool),
-    transactionOptions: options.transactionLimits ?? TRANSACTION_LIMITS,
+    transactionOptions: waits,
   });
   let closed = false;
   return {

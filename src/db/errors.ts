@@ -38,7 +38,7 @@ const UNAVAILABLE_PRISMA = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']
 /**
  * Prisma's P2028 is any misuse of a transaction; these two are the database being too busy: a
  * transaction that could not start within `maxWait`, or ran past `timeout` (db/database.ts
- * TRANSACTION_LIMITS). Either way it was rolled back, so a retry is safe.
+ * DATABASE_WAITS). Either way it was rolled back, so a retry is safe.
  */
 const TRANSACTION_TIMED_OUT =
   /Unable to start a transaction in the given time|cannot be executed on an expired transaction/;

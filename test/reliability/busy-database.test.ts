@@ -25,12 +25,12 @@ import {
 } from '../orgs/support.js';
 
 /**
- * A database too busy to take a write in time: a transaction that cannot start within its
- * `maxWait`, or runs past its `timeout`, is rolled back and answers 503 with Retry-After (never
- * 500), and the same request succeeds once the database is free. The limits are cut to
- * milliseconds here (60 s in the product, db/database.ts) so that the line runs out at once.
+ * A database too busy to serve a request in time: one that gets no connection within `maxWait`,
+ * or whose transaction runs past its `timeout`, answers 503 with Retry-After (never 500) with
+ * nothing written, and the same request succeeds once the database is free. The waits are cut to
+ * milliseconds here (15 s and 60 s in the product, db/database.ts) so that they run out at once.
  */
-const LIMITS = { maxWait: 300, timeout: 600 };
+const WAITS = { maxWait: 300, timeout: 600 };
 const BUSY = 'the database is unavailable or too busy; try again shortly';
 const OPERATOR: Principal = { kind: 'operator', label: 'operator' };
 
@@ -54,7 +54,7 @@ describe('a database too busy for a write', () => {
     subject = await openTestApp({
       syncFrom: SMALL_REGISTRY,
       adminApiKey: OPERATOR_KEY,
-      transactionLimits: LIMITS,
+      databaseWaits: WAITS,
     });
     await subject.app.listen({ port: 0, host: '127.0.0.1' });
     acme = await createOrg(subject.app, 'acme');
@@ -77,7 +77,7 @@ describe('a database too busy for a write', () => {
         acme.adminKey,
       );
       // The inserts wait on the lock until their transactions' limit has long passed.
-      await new Promise((resolve) => setTimeout(resolve, LIMITS.timeout * 2));
+      await new Promise((resolve) => setTimeout(resolve, WAITS.timeout * 2));
     } finally {
       await blocker.query('ROLLBACK');
       blocker.release();
@@ -90,7 +90,7 @@ describe('a database too busy for a write', () => {
     expect((await assign(8300)).status).toBe(201);
   });
 
-  it('fails a write as unavailable when no connection is free within maxWait', async () => {
+  it('answers 503 over REST and GraphQL when no connection is free within maxWait', async () => {
     const org = await subject.app.orgs.organizations.access(OPERATOR, acme.slug, 'write');
     const before = await rowCounts(subject);
     const held: pg.PoolClient[] = [];
@@ -99,16 +99,21 @@ describe('a database too busy for a write', () => {
       for (let i = 0; i < subject.database.pool.options.max; i += 1) {
         held.push(await subject.database.pool.connect());
       }
-      // Straight to the domain: over HTTP the key check would wait for the pool first.
+      // Over HTTP, the key check is the first to wait for a connection.
+      expectBusy(await assign(8310));
+      const answer = await graphql(
+        subject.app,
+        CREATE_ASSIGNMENT,
+        { org: acme.slug, input: { serviceName: 'busy-writer', protocol: 'tcp', port: 8311 } },
+        acme.adminKey,
+      );
+      expect(onlyError(answer, 'SERVICE_UNAVAILABLE').message).toBe(BUSY);
+      // Straight to the domain, the transaction is: it cannot start.
       failure = await subject.app.orgs.assignments
         .create(
           org,
           { principal: OPERATOR, requestId: null },
-          {
-            serviceName: 'busy-writer',
-            protocol: 'tcp',
-            port: 8310,
-          },
+          { serviceName: 'busy-writer', protocol: 'tcp', port: 8312 },
         )
         .then(
           () => undefined,
@@ -117,7 +122,9 @@ describe('a database too busy for a write', () => {
     } finally {
       for (const client of held) client.release();
     }
-    expect(String(failure)).toMatch(/Unable to start a transaction in the given time/);
+    expect(String(failure)).toMatch(
+      /Unable to start a transaction in the given time|timeout exceeded when trying to connect/,
+    );
     expect(isDatabaseUnavailable(failure)).toBe(true);
     expect(await rowCounts(subject)).toEqual(before);
     expect((await assign(8310)).status).toBe(201);

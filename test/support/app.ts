@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../../src/app.js';
-import type { Database, TransactionLimits } from '../../src/db/database.js';
+import type { Database, DatabaseWaits } from '../../src/db/database.js';
 import { Registry } from '../../src/registry/registry.js';
 import { openTestDatabase } from './database.js';
 
@@ -21,10 +21,10 @@ export async function openTestApp(
     load?: boolean;
     adminApiKey?: string;
     protection?: AppOptions['protection'];
-    transactionLimits?: TransactionLimits;
+    databaseWaits?: DatabaseWaits;
   } = {},
 ): Promise<TestApp> {
-  const database = await openTestDatabase(options.transactionLimits);
+  const database = await openTestDatabase(options.databaseWaits);
   const registry = new Registry(database.pool);
   if (options.syncFrom) await registry.sync({ from: options.syncFrom });
   if (options.load ?? true) await registry.reload();

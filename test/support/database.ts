@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { connectDatabase, type Database, type TransactionLimits } from '../../src/db/database.js';
+import { connectDatabase, type Database, type DatabaseWaits } from '../../src/db/database.js';
 import { adminQuery, withDatabase } from './global-setup.js';
 
 export interface TestDatabase {
@@ -23,12 +23,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 
 /** A test database with a pool and Prisma on it; `close` drops it. */
 export async function openTestDatabase(
-  transactionLimits?: TransactionLimits,
+  databaseWaits?: DatabaseWaits,
 ): Promise<Database & { testDb: TestDatabase }> {
   const testDb = await createTestDatabase();
   const database = connectDatabase(testDb.url, {
     poolSize: 5,
-    transactionLimits,
+    databaseWaits,
     onClose: () => testDb.drop(),
   });
   return { ...database, testDb };
