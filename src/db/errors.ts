@@ -60,8 +60,8 @@ const UNAVAILABLE_MESSAGE =
   /Connection terminated|timeout exceeded when trying to connect|Can't reach database server|Client has encountered a connection error|connection is closed|terminating connection/i;
 
 /**
- * True when an error means the database cannot serve now (down, restarting, pool exhausted, too busy):
- * the request may succeed later, so it is a 503 with Retry-After, not a 500.
+ * True when an error means the database cannot serve now (down, restarting, pool exhausted, too
+ * busy): the request may succeed later, so it is a 503 with Retry-After, not a 500.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const seen = new Set<unknown>();
