@@ -12,6 +12,20 @@ export function postgresErrorCode(error: unknown): string | undefined {
 
 export const EXCLUSION_VIOLATION = '23P01';
 export const UNIQUE_VIOLATION = '23505';
+/** SQLSTATEs of a transaction PostgreSQL aborted to let another go on: deadlock, serialization. */
+const ABORTED_FOR_ANOTHER = new Set(['40P01', '40001']);
+
+/**
+ * True when PostgreSQL aborted the transaction to break a deadlock or a serialization conflict
+ * (Prisma's P2034). Two overlapping inserts can deadlock in an exclusion constraint's index, each
+ * waiting on the other's row. Nothing of it was written; db/transactions.ts runs it again, and
+ * one that is still a victim after that is "too busy" (503, isDatabaseUnavailable).
+ */
+export function isAbortedForAnother(error: unknown): boolean {
+  const state = postgresErrorCode(error);
+  if (state !== undefined && ABORTED_FOR_ANOTHER.has(state)) return true;
+  return (error as { code?: unknown } | null)?.code === 'P2034';
+}
 
 function adapterCause(error: unknown): Record<string, unknown> | undefined {
   const meta = (error as { meta?: { driverAdapterError?: { cause?: unknown } } } | null)?.meta;
@@ -61,9 +75,11 @@ const UNAVAILABLE_MESSAGE =
 
 /**
  * True when an error means the database cannot serve now (down, restarting, pool exhausted, too
- * busy): the request may succeed later, so it is a 503 with Retry-After, not a 500.
+ * busy, a transaction aborted for another after its reruns): the request may succeed later, so it
+ * is a 503 with Retry-After, not a 500.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
+  if (isAbortedForAnother(error)) return true;
   const seen = new Set<unknown>();
   let current: unknown = error;
   while (typeof current === 'object' && current !== null && !seen.has(current)) {

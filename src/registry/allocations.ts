@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DYNAMIC_START, type AssignmentWarning } from '../domain/assignment-rules.js';
-import { EXCLUSION_VIOLATION, postgresErrorCode } from '../db/errors.js';
+import { EXCLUSION_VIOLATION, isAbortedForAnother, postgresErrorCode } from '../db/errors.js';
 import { isPort, isProtocol, type Protocol } from '../domain/protocols.js';
 import { serviceNameMessage, serviceNameProblem } from '../domain/service-name.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
@@ -69,12 +69,14 @@ export class Allocations {
     const serviceName = checkName(input.serviceName);
     if (idempotencyKey !== undefined) checkIdempotencyKey(idempotencyKey);
     // A direct POST does not wait for the advisory lock: it can take the chosen port between the
-    // scan and the insert. The exclusion constraint then refuses the insert; scan again.
+    // scan and the insert. The exclusion constraint then refuses the insert, or the two inserts
+    // deadlock and PostgreSQL aborts one (db/errors.ts isAbortedForAnother); scan again.
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.allocateOnce(org, actor, input, serviceName, idempotencyKey);
       } catch (error) {
-        if (postgresErrorCode(error) !== EXCLUSION_VIOLATION) throw error;
+        if (postgresErrorCode(error) !== EXCLUSION_VIOLATION && !isAbortedForAnother(error))
+          throw error;
         if (attempt >= MAX_ATTEMPTS) {
           throw new ConflictError('the window kept changing under concurrent writes; retry');
         }

@@ -7,6 +7,7 @@ import {
 import type { Protocol } from '../domain/protocols.js';
 import { serviceNameKey } from '../domain/service-name.js';
 import { EXCLUSION_VIOLATION, postgresErrorCode } from '../db/errors.js';
+import { rerunIfAborted } from '../db/transactions.js';
 import type { Assignment, PrismaClient } from '../generated/prisma/client.js';
 import { writeAudit, type Actor, type Tx } from './audit.js';
 import {
@@ -377,7 +378,7 @@ export class Assignments {
     updating?: number,
   ): Promise<T> {
     try {
-      return await this.prisma.$transaction(write);
+      return await rerunIfAborted(() => this.prisma.$transaction(write));
     } catch (error) {
       const checked = typeof block === 'function' ? block() : block;
       if (postgresErrorCode(error) !== EXCLUSION_VIOLATION || !checked) throw error;

@@ -1,6 +1,7 @@
 import type { Protocol } from '../domain/protocols.js';
 import { assignmentProblems } from '../domain/assignment-rules.js';
 import { EXCLUSION_VIOLATION, postgresErrorCode } from '../db/errors.js';
+import { rerunIfAborted } from '../db/transactions.js';
 import type { PrismaClient, Reservation } from '../generated/prisma/client.js';
 import { DEFAULT_SCOPE, textOrNull } from './assignments.js';
 import { writeAudit, type Actor } from './audit.js';
@@ -62,29 +63,31 @@ export class Reservations {
     if (problems.length > 0)
       throw new InvalidInputError('invalid reservation', problems, 'unprocessable');
     try {
-      return await this.prisma.$transaction(async (tx) => {
-        const row = await tx.reservation.create({
-          data: {
+      return await rerunIfAborted(() =>
+        this.prisma.$transaction(async (tx) => {
+          const row = await tx.reservation.create({
+            data: {
+              organizationId: org.id,
+              scope,
+              protocol: input.protocol as Protocol,
+              portStart: input.portStart as number,
+              portEnd: input.portEnd as number,
+              purpose,
+              owner: textOrNull(input.owner, null),
+              createdBy: actor.principal.label,
+            },
+          });
+          const view = reservationView(row);
+          await writeAudit(tx, actor, {
             organizationId: org.id,
-            scope,
-            protocol: input.protocol as Protocol,
-            portStart: input.portStart as number,
-            portEnd: input.portEnd as number,
-            purpose,
-            owner: textOrNull(input.owner, null),
-            createdBy: actor.principal.label,
-          },
-        });
-        const view = reservationView(row);
-        await writeAudit(tx, actor, {
-          organizationId: org.id,
-          action: 'reservation.create',
-          entityType: 'reservation',
-          entityId: row.id,
-          after: view,
-        });
-        return view;
-      });
+            action: 'reservation.create',
+            entityType: 'reservation',
+            entityId: row.id,
+            after: view,
+          });
+          return view;
+        }),
+      );
     } catch (error) {
       if (postgresErrorCode(error) !== EXCLUSION_VIOLATION) throw error;
       const holder = await this.prisma.reservation.findFirst({

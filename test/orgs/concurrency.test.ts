@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
+import { waitFor } from '../support/processes.js';
 import {
   bodyOf,
   call,
@@ -77,6 +78,57 @@ describe('concurrency', () => {
         [String(stored.id)],
       ),
     ).toBe(1);
+  });
+
+  it('a POST that PostgreSQL picks as a deadlock victim is run again, not answered 500', async () => {
+    // Two overlapping inserts each wait on the other's uncommitted row in the exclusion index,
+    // and PostgreSQL aborts one with 40P01. Built here on purpose: another session holds 9500-9505
+    // and, once the POST (9503-9508) waits on it, inserts 9507-9510, which waits on the POST. The
+    // other session checks for deadlocks only after 10 s, so the POST is the victim.
+    const org = await countRows(`SELECT id AS count FROM organizations WHERE slug = $1`, [
+      acme.slug,
+    ]);
+    const insert = `INSERT INTO assignments
+        (organization_id, scope, service_name, name_key, protocol, port_start, port_end)
+        VALUES ($1, 'deadlock', 'other', 'other', 'tcp', $2, $3)`;
+    const other = await subject.database.pool.connect();
+    let post: Promise<Response> | undefined;
+    try {
+      await other.query('BEGIN');
+      await other.query(`SET LOCAL deadlock_timeout = '10s'`);
+      await other.query(insert, [org, 9500, 9505]);
+      post = call(subject.app, 'post', `/v1/orgs/${acme.slug}/assignments`, {
+        key: acme.adminKey,
+        body: {
+          serviceName: 'victim',
+          protocol: 'tcp',
+          portStart: 9503,
+          portEnd: 9508,
+          scope: 'deadlock',
+        },
+      });
+      await waitFor(
+        'the POST to wait on the other session',
+        async () =>
+          (await countRows(
+            `SELECT count(*) FROM pg_locks WHERE locktype = 'transactionid' AND NOT granted`,
+            [],
+          )) > 0,
+      );
+      await other.query(insert, [org, 9507, 9510]);
+    } finally {
+      await other.query('ROLLBACK');
+      other.release();
+    }
+    const answer = await post;
+    expect(answer.status, answer.text).toBe(201);
+    expect(bodyOf<AssignmentResult>(answer).assignment).toMatchObject({
+      portStart: 9503,
+      portEnd: 9508,
+    });
+    expect(await countRows(`SELECT count(*) FROM assignments WHERE scope = 'deadlock'`, [])).toBe(
+      1,
+    );
   });
 
   it('200 concurrent allocations in the default window answer 201 with 200 distinct ports', async () => {
