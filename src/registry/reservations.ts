@@ -138,8 +138,11 @@ export class Reservations {
 
   async delete(org: OrganizationRef, actor: Actor, id: number): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
-      const row = await tx.reservation.findFirst({ where: { id, organizationId: org.id } });
-      if (!row) throw new NotFoundError(`no reservation ${id}`);
+      // Locked first, so that of two deletes at once the second waits, then finds nothing: 404.
+      const locked = await tx.$queryRaw<{ id: number }[]>`
+        SELECT id FROM reservations WHERE id = ${id} AND organization_id = ${org.id} FOR UPDATE`;
+      if (locked.length === 0) throw new NotFoundError(`no reservation ${id}`);
+      const row = await tx.reservation.findUniqueOrThrow({ where: { id } });
       await tx.reservation.delete({ where: { id } });
       await writeAudit(tx, actor, {
         organizationId: org.id,

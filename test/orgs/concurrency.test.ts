@@ -131,6 +131,38 @@ describe('concurrency', () => {
     );
   });
 
+  it('10 DELETEs of one reservation or one assignment at once: one 204, nine 404, never 500', async () => {
+    const reservation = await createReservation(subject.app, acme, {
+      protocol: 'udp',
+      portStart: 9600,
+      portEnd: 9601,
+      scope: 'delete-race',
+      purpose: 'race',
+    });
+    const assignment = await createAssignment(subject.app, acme, {
+      serviceName: 'delete-race',
+      protocol: 'udp',
+      port: 9610,
+      scope: 'delete-race',
+    });
+    for (const url of [
+      `/v1/orgs/${acme.slug}/reservations/${reservation.id}`,
+      `/v1/orgs/${acme.slug}/assignments/${assignment.id}`,
+    ]) {
+      const responses = await Promise.all(
+        Array.from({ length: 10 }, () => call(subject.app, 'delete', url, { key: acme.adminKey })),
+      );
+      expect(statuses(responses), url).toEqual({ 204: 1, 404: 9 });
+    }
+    expect(
+      await countRows(
+        `SELECT count(*) FROM audit_events WHERE action IN ('reservation.delete', 'assignment.delete')
+           AND entity_id IN ($1, $2)`,
+        [String(reservation.id), String(assignment.id)],
+      ),
+    ).toBe(2);
+  });
+
   it('200 concurrent allocations in the default window answer 201 with 200 distinct ports', async () => {
     const responses = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
