@@ -12,6 +12,11 @@ export function postgresErrorCode(error: unknown): string | undefined {
 
 export const EXCLUSION_VIOLATION = '23P01';
 export const UNIQUE_VIOLATION = '23505';
+/** Prisma's P2025: the row a `delete` or `update` named is not there (or no longer). */
+export function isRecordMissing(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'P2025';
+}
+
 /** SQLSTATEs of a transaction PostgreSQL aborted to let another go on: deadlock, serialization. */
 const ABORTED_FOR_ANOTHER = new Set(['40P01', '40001']);
 

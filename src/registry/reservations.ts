@@ -1,6 +1,6 @@
 import type { Protocol } from '../domain/protocols.js';
 import { assignmentProblems } from '../domain/assignment-rules.js';
-import { EXCLUSION_VIOLATION, postgresErrorCode } from '../db/errors.js';
+import { EXCLUSION_VIOLATION, isRecordMissing, postgresErrorCode } from '../db/errors.js';
 import { rerunIfAborted } from '../db/transactions.js';
 import type { PrismaClient, Reservation } from '../generated/prisma/client.js';
 import { DEFAULT_SCOPE, textOrNull } from './assignments.js';
@@ -138,12 +138,12 @@ export class Reservations {
 
   async delete(org: OrganizationRef, actor: Actor, id: number): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
-      // Locked first, so that of two deletes at once the second waits, then finds nothing: 404.
-      const locked = await tx.$queryRaw<{ id: number }[]>`
-        SELECT id FROM reservations WHERE id = ${id} AND organization_id = ${org.id} FOR UPDATE`;
-      if (locked.length === 0) throw new NotFoundError(`no reservation ${id}`);
-      const row = await tx.reservation.findUniqueOrThrow({ where: { id } });
-      await tx.reservation.delete({ where: { id } });
+      // One statement: of two deletes at once, the second waits on the row, then finds none.
+      const row = await tx.reservation
+        .delete({ where: { id, organizationId: org.id } })
+        .catch((error: unknown) => {
+          throw isRecordMissing(error) ? new NotFoundError(`no reservation ${id}`) : error;
+        });
       await writeAudit(tx, actor, {
         organizationId: org.id,
         action: 'reservation.delete',
