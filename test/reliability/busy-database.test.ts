@@ -1,12 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { connectDatabase, type Database } from '../../src/db/database.js';
+import { connectDatabase } from '../../src/db/database.js';
 import { isDatabaseUnavailable } from '../../src/db/errors.js';
 import type { Principal } from '../../src/registry/principal.js';
-import { Registry } from '../../src/registry/registry.js';
 import type { TestApp } from '../support/app.js';
 import { openTestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -140,8 +137,7 @@ describe('a database with no connection to spare', () => {
   const role = `pr_limited_${randomBytes(4).toString('hex')}`;
   const adminUrl = inject('adminDatabaseUrl');
   let testDb: TestDatabase;
-  let database: Database;
-  let app: FastifyInstance;
+  let limited: TestApp;
   let orgKey: string;
 
   beforeAll(async () => {
@@ -154,32 +150,34 @@ describe('a database with no connection to spare', () => {
        GRANT ALL ON ALL TABLES IN SCHEMA public TO ${role};
        GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO ${role}`,
     );
-    const limited = new URL(url);
-    limited.username = role;
-    limited.password = role;
-    database = connectDatabase(limited.toString(), { poolSize: 5 });
-    const registry = new Registry(database.pool);
-    await registry.sync({ from: SMALL_REGISTRY });
-    await registry.reload();
-    app = await buildApp({ registry, database, adminApiKey: OPERATOR_KEY });
-    await app.ready();
-    orgKey = (await createOrg(app, 'acme')).adminKey;
+    const asRole = new URL(url);
+    asRole.username = role;
+    asRole.password = role;
+    limited = await openTestApp({
+      database: connectDatabase(asRole.toString(), { poolSize: 5 }),
+      syncFrom: SMALL_REGISTRY,
+      adminApiKey: OPERATOR_KEY,
+    });
+    orgKey = (await createOrg(limited.app, 'acme')).adminKey;
     // From here the role may hold one connection; the pool drops the ones it had.
     await adminQuery(adminUrl, `ALTER ROLE ${role} CONNECTION LIMIT 1`);
     await adminQuery(
       adminUrl,
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${role}'`,
     );
-    await waitFor('the pool to drop its closed connections', () => database.pool.totalCount === 0);
+    await waitFor(
+      'the pool to drop its closed connections',
+      () => limited.database.pool.totalCount === 0,
+    );
   });
   afterAll(async () => {
-    await app?.close();
-    await database?.close();
+    await limited?.close();
     await testDb?.drop();
     await adminQuery(adminUrl, `DROP ROLE IF EXISTS ${role}`);
   });
 
   it('answers 503 with Retry-After over REST and GraphQL while PostgreSQL refuses connections', async () => {
+    const { app, database } = limited;
     const assign = (port: number) =>
       call(app, 'post', '/v1/orgs/acme/assignments', {
         key: orgKey,

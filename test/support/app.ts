@@ -22,9 +22,11 @@ export async function openTestApp(
     adminApiKey?: string;
     protection?: AppOptions['protection'];
     databaseWaits?: DatabaseWaits;
+    /** A database opened by the test; without it, a new test database of its own. */
+    database?: Database;
   } = {},
 ): Promise<TestApp> {
-  const database = await openTestDatabase(options.databaseWaits);
+  const database = options.database ?? (await openTestDatabase(options.databaseWaits));
   const registry = new Registry(database.pool);
   if (options.syncFrom) await registry.sync({ from: options.syncFrom });
   if (options.load ?? true) await registry.reload();
